@@ -1,0 +1,1 @@
+"""Demand Hub: police contact management and command and control."""

@@ -1,0 +1,15 @@
+"""`python -m demandhub` == `demandhub` == Django's management commands, with our own added."""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demandhub.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["demandhub", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The consoles and tools a member of staff can open from the landing page.
+
+Each entry names the permission it needs; the landing page lists only what the user holds, so
+a role's landing page is exactly the set of consoles that role may use. Apps add their consoles
+here as they are built.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Console:
+    title: str
+    url_name: str
+    permission: str
+    description: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+CONSOLES: tuple[Console, ...] = (
+    Console(
+        "Force directory",
+        "forces:directory",
+        "forces.view_policingarea",
+        "Policing areas, stations and resources on the map.",
+    ),
+    Console(
+        "Audit trail",
+        "audit:events",
+        "audit.view_event",
+        "Who did what, when and from where; tamper-evident.",
+    ),
+    Console(
+        "Staff and reference data",
+        "admin:index",
+        "accounts.manage_staff",
+        "Accounts, roles, API tokens, policing areas, stations and resources.",
+    ),
+    Console(
+        "API documentation",
+        "api-1.0.0:openapi-view",
+        "",
+        "The JSON API, browsable and with its OpenAPI document.",
+    ),
+)
+
+
+def consoles_for(user: object) -> list[Console]:
+    return [
+        c
+        for c in CONSOLES
+        if not c.permission or user.has_perm(c.permission)  # type: ignore[attr-defined]
+    ]

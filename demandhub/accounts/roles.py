@@ -1,0 +1,113 @@
+"""The staff roles and the capabilities (Django permissions) each one holds.
+
+Roles are Groups; `demandhub sync_roles` makes the Groups match this table (idempotent).
+Apps add their permission codenames to the roles that need them.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    title: str
+    duty: str
+    permissions: tuple[str, ...]
+
+
+REFERENCE_READ = ("forces.view_force", "forces.view_policingarea", "forces.view_station")
+
+ROLES: tuple[Role, ...] = (
+    Role(
+        "call_handler",
+        "Call handler",
+        "Answers 999 and 101 calls, finds out what happened and where, assesses risk with "
+        "THRIVE+ and grades the incident.",
+        (*REFERENCE_READ, "dispatch.view_resource"),
+    ),
+    Role(
+        "switchboard_operator",
+        "Switchboard operator",
+        "Answers 101 and routes each call to the emergency line, the public line, the crime line, "
+        "online reporting or another agency.",
+        REFERENCE_READ,
+    ),
+    Role(
+        "dispatcher",
+        "Dispatcher",
+        "Reviews graded incidents and deploys the right resource, keeping officers and public safe.",
+        (*REFERENCE_READ, "dispatch.view_resource"),
+    ),
+    Role(
+        "resolution_officer",
+        "Resolution (IRT) officer",
+        "Resolves incidents without deployment, by phone or online.",
+        REFERENCE_READ,
+    ),
+    Role(
+        "imu_reviewer",
+        "IMU reviewer",
+        "Reviews crime reports for completeness and decides to file or investigate.",
+        REFERENCE_READ,
+    ),
+    Role(
+        "sergeant",
+        "Sergeant",
+        "Takes allocated crimes for a policing area and assigns investigating officers.",
+        (*REFERENCE_READ, "dispatch.view_resource"),
+    ),
+    Role(
+        "investigating_officer",
+        "Investigating officer",
+        "Investigates allocated crimes and keeps the victim informed.",
+        REFERENCE_READ,
+    ),
+    Role(
+        "safeguarding_practitioner",
+        "Safeguarding practitioner",
+        "Supports vulnerable people: mental health triage and protecting-vulnerable-people referrals.",
+        REFERENCE_READ,
+    ),
+    Role(
+        "supervisor",
+        "Supervisor",
+        "Oversees the floor: regrades, deadline alerts, quality assurance and the audit trail.",
+        (*REFERENCE_READ, "dispatch.view_resource", "audit.view_event"),
+    ),
+    Role(
+        "analyst",
+        "Analyst",
+        "Reports on demand, answer and attendance times and crime-recording accuracy.",
+        (*REFERENCE_READ, "dispatch.view_resource", "audit.view_event"),
+    ),
+    Role(
+        "administrator",
+        "Administrator",
+        "Manages staff accounts, roles, API tokens and reference data.",
+        (
+            *REFERENCE_READ,
+            "audit.view_event",
+            "accounts.manage_staff",
+            "accounts.issue_token",
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+            "accounts.view_apitoken",
+            "auth.view_group",
+            "forces.add_force",
+            "forces.change_force",
+            "forces.add_policingarea",
+            "forces.change_policingarea",
+            "forces.add_station",
+            "forces.change_station",
+            "dispatch.view_resource",
+            "dispatch.add_resource",
+            "dispatch.change_resource",
+        ),
+    ),
+)
+
+ROLES_BY_NAME: dict[str, Role] = {role.name: role for role in ROLES}
+
+# Roles whose holders may open the Django admin for reference data.
+ADMIN_SITE_ROLES = frozenset({"administrator"})

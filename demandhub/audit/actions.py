@@ -1,0 +1,70 @@
+"""Appending to the audit trail: the only code that writes audit.Event."""
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from demandhub.core import context
+
+from . import chain
+from .models import GENESIS_HASH, Action, Event
+
+if TYPE_CHECKING:
+    from demandhub.accounts.models import User
+
+# Any constant will do; it names the PostgreSQL advisory lock that serialises appends.
+_CHAIN_LOCK_KEY = 0x44484155  # "DHAU"
+
+
+def _lock_chain_head() -> None:
+    """Hold the chain head until this transaction ends, so concurrent appends never fork it.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: IMMEDIATE transactions already
+    hold the database's single write lock from BEGIN, so there is nothing more to take.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
+def _head_hash() -> str:
+    last = Event.objects.order_by("-id").values_list("hash", flat=True).first()
+    return last or GENESIS_HASH
+
+
+def record(
+    action: Action | str,
+    *,
+    actor: "User | None",
+    subject: models.Model | None = None,
+    subject_type: str = "",
+    subject_id: str = "",
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Append one entry. Call it inside the transaction that makes the change it describes,
+    so a rolled-back change leaves no entry; alone, it opens its own transaction."""
+    action = Action(action)  # refuses anything not in the catalogue
+    if subject is not None:
+        subject_type = subject._meta.label_lower
+        subject_id = str(subject.pk)
+    if not subject_type:
+        raise ValueError("an audit entry needs a subject")
+    request = context.current()
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    with transaction.atomic():
+        _lock_chain_head()
+        event = Event(
+            occurred_at=timezone.now(),
+            actor_id=actor_id,
+            action=action.value,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            data=chain.normalise(data or {}),
+            ip_address=request.ip_address,
+            request_id=request.request_id,
+            prev_hash=_head_hash(),
+        )
+        event.hash = chain.hash_of(event)
+        event.save(force_insert=True)
+    return event

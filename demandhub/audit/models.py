@@ -1,0 +1,71 @@
+"""The audit trail: who did what to which record, when, from where. Append-only and hash-chained."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+GENESIS_HASH = "0" * 64
+
+
+class Action(models.TextChoices):
+    """The catalogue of audited actions, reviewable in one place. Apps add their own here.
+
+    The column holds no database `choices`, so adding an action needs no migration; record()
+    refuses any value not listed here.
+    """
+
+    USER_LOGGED_IN = "user.logged_in", "Signed in"
+    USER_LOGGED_OUT = "user.logged_out", "Signed out"
+    USER_LOGIN_FAILED = "user.login_failed", "Sign-in refused"
+    USER_CREATED = "user.created", "Staff account created"
+    USER_ROLES_CHANGED = "user.roles_changed", "Staff roles changed"
+    ROLES_SYNCED = "roles.synced", "Role definitions synchronised"
+    TOKEN_ISSUED = "token.issued", "API token issued"
+    TOKEN_REVOKED = "token.revoked", "API token revoked"
+    FORCE_SEEDED = "force.seeded", "Reference data seeded"
+    RECORD_CHANGED_IN_ADMIN = "admin.changed", "Reference record changed in the admin"
+
+
+class Event(models.Model):
+    """One audited action. Rows are never updated or deleted (a PostgreSQL trigger enforces it).
+
+    `prev_hash` is the `hash` of the entry before; `hash` is the SHA-256 of `prev_hash` and this
+    entry's content (chain.content_of). Editing, deleting or inserting a row by hand breaks the
+    chain, which `demandhub audit verify` detects. The unique `prev_hash` makes a fork
+    impossible even if two writers raced past the head lock.
+
+      * actor: the signed-in member of staff, or null for the system (commands, devices)
+      * ip_address, request_id: where the request came from and its X-Request-ID
+      * subject_type, subject_id: the record acted on, as "app_label.model" and its primary key
+    """
+
+    occurred_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.CharField(max_length=64)
+    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    ip_address = models.CharField(max_length=45, null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["subject_type", "subject_id", "occurred_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_event_one_successor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.subject_type}:{self.subject_id}"
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(Action(self.action).label)
+        except ValueError:
+            return self.action

@@ -1,0 +1,62 @@
+"""The JSON API: one NinjaAPI, every route authenticated unless it says otherwise.
+
+Callers authenticate with a staff session (CSRF checked) or a device's bearer token
+(accounts.ApiToken). Domain errors become 409, missing objects 404, refused permissions 403.
+"""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import django_auth
+
+from demandhub.accounts.api import router as accounts_router
+from demandhub.accounts.auth import BearerToken
+from demandhub.audit.api import router as audit_router
+from demandhub.core.errors import DomainError
+
+api = NinjaAPI(
+    title="Demand Hub API",
+    version="1.0.0",
+    description="Police contact management and command and control. "
+    "Authenticate with a staff session or `Authorization: Bearer <token>`.",
+    auth=[django_auth, BearerToken()],
+    docs_decorator=login_required,
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "code": exc.code}, status=409)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "You do not have permission."}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "Sign in, or send a valid bearer token."}, status=401
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: list[dict[str, Any]] = exc.errors
+    return api.create_response(
+        request, {"detail": "The request is not valid.", "errors": errors}, status=422
+    )
+
+
+api.add_router("/accounts", accounts_router)
+api.add_router("/audit", audit_router)

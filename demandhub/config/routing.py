@@ -1,0 +1,9 @@
+"""Websocket routes. Each consumer checks the permission its group needs (core.realtime.GROUPS)."""
+
+from django.urls import path
+
+from demandhub.core.consumers import LiveConsumer
+
+websocket_urlpatterns = [
+    path("ws/live/<slug:group>/", LiveConsumer.as_asgi()),
+]

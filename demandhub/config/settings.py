@@ -1,0 +1,189 @@
+"""Django settings for Demand Hub: one file, environments differ by environment variables.
+
+DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS and DEMANDHUB_DATA_DIR are read here;
+docs/configuration.md lists them all. The defaults give the embedded, single-process set-up:
+a SQLite file in the data folder and an in-memory channel layer.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The secret key used when none is given; the server refuses to start with it unless DEBUG is on.
+DEVELOPMENT_SECRET_KEY = "demandhub-development-only-do-not-use-in-production"  # noqa: S105
+
+
+def envbool(name: str, default: str) -> bool:
+    value = os.getenv(name, default)
+    if value not in ("True", "False", "true", "false", "1", "0"):
+        raise ImproperlyConfigured(f"{name}={value!r}: use True or False")
+    return value in ("True", "true", "1")
+
+
+def envsecret(name: str) -> str | None:
+    """Read NAME, or the file named by NAME_FILE (for container secrets)."""
+    if path := os.getenv(f"{name}_FILE"):
+        return Path(path).read_text().strip()
+    return os.getenv(name) or None
+
+
+DEBUG = envbool("DEBUG", "False")
+DATA_DIR = Path(os.getenv("DEMANDHUB_DATA_DIR", Path.cwd() / "data")).resolve()
+
+
+def secret_key() -> str:
+    """SECRET_KEY, else the key `demandhub demo` generated in the data folder, else the dev key."""
+    if key := envsecret("SECRET_KEY"):
+        return key
+    generated = DATA_DIR / "secret_key"
+    if generated.exists():
+        return generated.read_text().strip()
+    return DEVELOPMENT_SECRET_KEY
+
+
+SECRET_KEY = secret_key()
+ALLOWED_HOSTS = [h.strip() for h in os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+FORCE_CODE = os.getenv("DEMANDHUB_FORCE_CODE", "CC")
+# A tile server on the force network, e.g. http://tiles.internal/{z}/{x}/{y}.png; maps work without.
+MAP_TILE_URL = os.getenv("MAP_TILE_URL", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "channels",
+    "template_partials",
+    "ninja",
+    "django_htmx",
+    "demandhub.core",
+    "demandhub.accounts",
+    "demandhub.audit",
+    "demandhub.forces",
+    "demandhub.dispatch",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "demandhub.core.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Default deny: every view needs a signed-in user unless marked @login_not_required.
+    "demandhub.core.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "demandhub.config.urls"
+ASGI_APPLICATION = "demandhub.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def database_settings() -> dict[str, object]:
+    url = os.getenv("DATABASE_URL")
+    if not url:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{DATA_DIR / 'demandhub.sqlite3'}"
+    db: dict[str, object] = dj_database_url.parse(url)
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # Durable and free of "database is locked" under concurrent requests:
+        # WAL lets readers run beside the writer, synchronous=FULL fsyncs every commit,
+        # IMMEDIATE takes the write lock at BEGIN (no lock upgrade deadlocks) and the
+        # timeout makes a second writer wait rather than fail.
+        db["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+            ),
+        }
+        db["CONN_MAX_AGE"] = None  # persistent: one connection per worker thread
+    else:
+        db["CONN_MAX_AGE"] = int(os.getenv("CONN_MAX_AGE", "60"))
+        db["CONN_HEALTH_CHECKS"] = True
+    db["TEST"] = {"NAME": os.getenv("DEMANDHUB_TEST_DATABASE_NAME") or None}
+    return db
+
+
+DATABASES = {"default": database_settings()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = os.getenv("REDIS_URL", "")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.getenv("REDIS_PREFIX", "demandhub")},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:landing"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = os.getenv("TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Every asset is served by the app itself from the package (control rooms sit on closed
+# networks): no collectstatic step and no CDN.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

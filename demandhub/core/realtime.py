@@ -1,0 +1,30 @@
+"""Live notices to open consoles: which record changed, never its content.
+
+Consoles re-fetch what changed through the normal, permission-checked views, so a websocket
+never needs its own authorisation for content and a restricted record cannot leak through a
+broadcast (../shared/STYLE.md 3.12).
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+# Each live group and the permission a websocket needs to join it. Apps add their groups here.
+GROUPS: dict[str, str] = {
+    "audit": "audit.view_event",
+    "resources": "dispatch.view_resource",
+}
+
+
+def send_now(group: str, kind: str, pk: int | str) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    async_to_sync(layer.group_send)(group, {"type": "changed", "kind": kind, "pk": str(pk)})
+
+
+def announce(group: str, kind: str, pk: int | str) -> None:
+    """Tell consoles in `group` that `kind` happened to record `pk`, once the transaction commits."""
+    if group not in GROUPS:
+        raise ValueError(f"unknown live group {group!r}; add it to realtime.GROUPS")
+    transaction.on_commit(lambda: send_now(group, kind, pk))

@@ -1,0 +1,86 @@
+"""Seeding the demo force, its staff logins and resources. Idempotent: a seeded database is left alone."""
+
+from collections import Counter
+
+from django.db import transaction
+
+from demandhub import audit
+from demandhub.accounts.actions import create_staff, sync_roles
+from demandhub.accounts.models import User
+from demandhub.accounts.roles import ROLES
+from demandhub.audit.models import Action
+from demandhub.dispatch.models import Resource
+
+from . import demo_data
+from .models import Force, PolicingArea, Station
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, password, role title) for each demo login, one per role."""
+    return [(role.name, demo_data.DEMO_PASSWORD, role.title) for role in ROLES]
+
+
+@transaction.atomic
+def seed_demo_force() -> Force | None:
+    """Create the demo force with areas, stations, resources and one login per role.
+
+    Returns None, changing nothing, when a force already exists.
+    """
+    sync_roles(by=None)
+    if Force.objects.exists():
+        return None
+    force = Force.objects.create(**demo_data.FORCE)
+    stations: dict[str, tuple[Station, str]] = {}
+    for spec in demo_data.AREAS:
+        area = PolicingArea.objects.create(
+            force=force,
+            code=spec["code"],
+            name=spec["name"],
+            area_type=spec["area_type"],
+            boundary=spec["boundary"],
+        )
+        for name, lat, lon in spec["stations"]:
+            station = Station.objects.create(area=area, name=name, latitude=lat, longitude=lon)
+            stations[name] = (station, area.area_type)
+
+    numbers: Counter[str] = Counter()
+    resources = []
+
+    def add(station: Station, kind: str, capabilities: list[str]) -> None:
+        numbers[kind] += 1
+        prefix = demo_data.CALL_SIGN_PREFIX[kind]
+        resources.append(
+            Resource(
+                call_sign=f"{prefix}{numbers[kind]:02d}",
+                kind=kind,
+                capabilities=capabilities,
+                home_station=station,
+                crew_size=1 if kind == "cid" else 2,
+                status=Resource.Status.AVAILABLE,
+            )
+        )
+
+    for station, area_type in stations.values():
+        fleet = demo_data.URBAN_FLEET if area_type == "urban" else demo_data.RURAL_FLEET
+        for kind, capabilities, count in fleet:
+            for _ in range(count):
+                add(station, kind, capabilities)
+    for station_name, kind, capabilities in demo_data.SPECIALISTS:
+        add(stations[station_name][0], kind, capabilities)
+    Resource.objects.bulk_create(resources)
+
+    for username, password, title in demo_logins():
+        if not User.objects.filter(username=username).exists():
+            create_staff(
+                username, by=None, password=password, roles=[username],
+                first_name="Demo", last_name=title,
+            )
+    audit.record(
+        Action.FORCE_SEEDED,
+        actor=None,
+        subject=force,
+        areas=len(demo_data.AREAS),
+        stations=len(stations),
+        resources=len(resources),
+    )
+    return force
