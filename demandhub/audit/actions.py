@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from demandhub.core import context
+from demandhub.core import context, realtime
 
 from . import chain
 from .models import GENESIS_HASH, Action, Event
@@ -67,4 +67,5 @@ def record(
         )
         event.hash = chain.hash_of(event)
         event.save(force_insert=True)
+        realtime.announce("audit", "event.recorded", event.pk)
     return event

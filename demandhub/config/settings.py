@@ -164,7 +164,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = os.getenv("STATIC_ROOT") or None
 # Every asset is served by the app itself from the package (control rooms sit on closed
 # networks): no collectstatic step and no CDN.
 WHITENOISE_USE_FINDERS = True

@@ -3,6 +3,7 @@ the public allow-list is the views marked @login_not_required, listed in docs/se
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
@@ -15,7 +16,10 @@ admin.site.site_title = "Demand Hub"
 
 
 def _admin_login(request: HttpRequest, extra_context: object = None) -> HttpResponse:
-    """One sign-in page for the whole site, the admin included."""
+    """One sign-in page for the whole site, the admin included. Signed-in staff who may not
+    use the admin are refused here rather than sent round a sign-in loop."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
     return redirect_to_login(request.GET.get("next", "/admin/"))
 
 

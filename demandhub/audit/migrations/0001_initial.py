@@ -29,12 +29,12 @@ DROP FUNCTION IF EXISTS audit_event_is_append_only();
 
 def forbid_changes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORBID_CHANGES)
+        schema_editor.execute(FORBID_CHANGES, params=None)
 
 
 def allow_changes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(ALLOW_CHANGES)
+        schema_editor.execute(ALLOW_CHANGES, params=None)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,74 @@
+"""Shared fixtures: named personas, one per role, so tests read as stories."""
+
+import os
+
+import pytest
+from django.db import connection
+
+from demandhub.accounts.models import User
+from demandhub.accounts.tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _roles(db: None) -> None:
+    """Every test starts with the role Groups in place, as after `demandhub sync_roles`."""
+    from demandhub.accounts.actions import sync_roles
+
+    sync_roles(by=None)
+
+
+def persona(role: str):  # type: ignore[no-untyped-def]
+    """A fixture named after `role` giving a member of staff who holds just that role."""
+
+    @pytest.fixture(name=role)
+    def make(db: None) -> User:
+        return UserFactory(username=role, roles=[role])
+
+    return make
+
+
+call_handler = persona("call_handler")
+switchboard_operator = persona("switchboard_operator")
+dispatcher = persona("dispatcher")
+resolution_officer = persona("resolution_officer")
+imu_reviewer = persona("imu_reviewer")
+sergeant = persona("sergeant")
+investigating_officer = persona("investigating_officer")
+safeguarding_practitioner = persona("safeguarding_practitioner")
+supervisor = persona("supervisor")
+analyst = persona("analyst")
+administrator = persona("administrator")
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    """Signed in, but holds no role."""
+    return UserFactory(username="outsider")
+
+
+def _session_cookie(user: User) -> bytes:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+@pytest.fixture
+def outsider_session_cookie(outsider: User) -> bytes:
+    """A Cookie header value signing a websocket in as `outsider`."""
+    return _session_cookie(outsider)
+
+
+@pytest.fixture
+def supervisor_session_cookie(supervisor: User) -> bytes:
+    return _session_cookie(supervisor)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked `postgres` need PostgreSQL's own features; the suite's PostgreSQL run
+    (DATABASE_URL=postgres://..., as .ci/run does) executes them."""
+    if item.get_closest_marker("postgres") and not os.getenv("DATABASE_URL", "").startswith(
+        ("postgres://", "postgresql://")
+    ):
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://... (see .ci/run)")

@@ -1,0 +1,26 @@
+from collections.abc import Sequence
+from typing import Any
+
+import factory
+from django.contrib.auth.models import Group
+
+from demandhub.accounts.models import User
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"officer{n}")
+    first_name = "Sam"
+    last_name = factory.Sequence(lambda n: f"Taylor{n}")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation  # type: ignore[misc]
+    def roles(self, create: bool, extracted: Sequence[str] | None, **kwargs: Any) -> None:
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=extracted))

@@ -1,0 +1,68 @@
+"""audit.record(): appends a chained entry inside the caller's transaction."""
+
+import pytest
+from django.db import transaction
+
+from demandhub import audit
+from demandhub.accounts.tests.factories import PASSWORD
+from demandhub.audit import chain
+from demandhub.audit.models import GENESIS_HASH, Action, Event
+
+
+def test_entries_form_a_chain_from_the_genesis_hash(supervisor):
+    first = audit.record(Action.USER_CREATED, actor=supervisor, subject=supervisor, roles=["x"])
+    second = audit.record(Action.USER_ROLES_CHANGED, actor=None, subject=supervisor)
+
+    assert Event.objects.order_by("id").first().prev_hash == GENESIS_HASH
+    assert first.prev_hash == Event.objects.filter(id__lt=first.pk).order_by("-id").first().hash
+    assert second.prev_hash == first.hash
+    assert first.hash == chain.hash_of(Event.objects.get(pk=first.pk))
+    assert chain.verify(Event.objects.order_by("id")).ok
+
+
+def test_an_entry_records_who_what_which_record_and_its_data(supervisor):
+    event = audit.record(Action.USER_CREATED, actor=supervisor, subject=supervisor, roles=["a"])
+
+    stored = Event.objects.get(pk=event.pk)
+    assert (stored.actor, stored.action) == (supervisor, "user.created")
+    assert (stored.subject_type, stored.subject_id) == ("accounts.user", str(supervisor.pk))
+    assert stored.data == {"roles": ["a"]}
+
+
+def test_a_rolled_back_change_leaves_no_entry(supervisor):
+    before = Event.objects.count()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record(Action.USER_CREATED, actor=supervisor, subject=supervisor)
+        raise RuntimeError("the change failed")
+
+    assert Event.objects.count() == before
+
+
+def test_an_action_missing_from_the_catalogue_is_refused(supervisor):
+    with pytest.raises(ValueError, match="not a valid Action"):
+        audit.record("incident.teleported", actor=supervisor, subject=supervisor)
+
+
+def test_an_entry_made_during_a_request_carries_its_address_and_request_id(client, supervisor):
+    client.post(
+        "/login/",
+        {"username": supervisor.username, "password": PASSWORD},
+        headers={"X-Request-ID": "req-42"},
+        REMOTE_ADDR="10.1.2.3",
+    )
+
+    event = Event.objects.get(action=Action.USER_LOGGED_IN)
+    assert (event.request_id, event.ip_address) == ("req-42", "10.1.2.3")
+
+
+def test_a_made_up_request_id_is_replaced_rather_than_stored(client, supervisor):
+    response = client.post(
+        "/login/",
+        {"username": supervisor.username, "password": PASSWORD},
+        headers={"X-Request-ID": "<script>" * 20},
+    )
+
+    event = Event.objects.get(action=Action.USER_LOGGED_IN)
+    assert event.request_id == response.headers["X-Request-ID"]
+    assert len(event.request_id) == 32
