@@ -3,7 +3,6 @@
 import os
 
 import pytest
-from django.db import connection
 
 from demandhub.accounts.models import User
 from demandhub.accounts.tests.factories import UserFactory

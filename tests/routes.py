@@ -54,7 +54,9 @@ def _sample(pattern: RoutePattern | RegexPattern) -> str:
 
 
 def http_routes() -> Iterator[Route]:
-    def walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str) -> Iterator[Route]:
+    def walk(
+        patterns: list[URLPattern | URLResolver], prefix: str, namespace: str
+    ) -> Iterator[Route]:
         for p in patterns:
             url = prefix + _sample(p.pattern)
             if isinstance(p, URLResolver):

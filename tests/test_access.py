@@ -87,7 +87,9 @@ def test_staff_without_a_role_reach_only_the_pages_every_member_of_staff_has(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", websocket_routes())
 async def test_anonymous_websockets_are_closed_with_a_reason(path):
-    communicator = WebsocketCommunicator(application, path, headers=[(b"origin", b"http://127.0.0.1")])
+    communicator = WebsocketCommunicator(
+        application, path, headers=[(b"origin", b"http://127.0.0.1")]
+    )
 
     connected, code = await communicator.connect()
 

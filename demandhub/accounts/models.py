@@ -5,6 +5,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 
 
 class User(AbstractUser):
@@ -23,9 +24,16 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
-    @property
+    @cached_property
     def role_names(self) -> list[str]:
+        """Names of the roles held; cached because the top bar and the page both show them."""
         return sorted(g.name for g in self.groups.all())
+
+    @property
+    def role_titles(self) -> list[str]:
+        from .roles import ROLES_BY_NAME
+
+        return [ROLES_BY_NAME[n].title if n in ROLES_BY_NAME else n for n in self.role_names]
 
 
 def hash_token(secret: str) -> str:

@@ -35,7 +35,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "dispatcher",
         "Dispatcher",
-        "Reviews graded incidents and deploys the right resource, keeping officers and public safe.",
+        "Reviews graded incidents and deploys the right resource, keeping officers and the "
+        "public safe.",
         (*REFERENCE_READ, "dispatch.view_resource"),
     ),
     Role(
@@ -65,7 +66,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "safeguarding_practitioner",
         "Safeguarding practitioner",
-        "Supports vulnerable people: mental health triage and protecting-vulnerable-people referrals.",
+        "Supports vulnerable people: mental health triage and protecting-vulnerable-people "
+        "referrals.",
         REFERENCE_READ,
     ),
     Role(

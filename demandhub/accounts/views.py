@@ -22,7 +22,7 @@ class LogoutView(auth_views.LogoutView):  # POST only, as Django requires
 @require_GET
 @login_required  # any signed-in member of staff; it lists only what their roles allow
 def landing(request: HttpRequest) -> HttpResponse:
-    names = sorted(g.name for g in request.user.groups.all())  # type: ignore[union-attr]
+    names = request.user.role_names  # type: ignore[union-attr]
     roles = [ROLES_BY_NAME[n] for n in names if n in ROLES_BY_NAME]
     return render(
         request,

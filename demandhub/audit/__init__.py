@@ -23,6 +23,10 @@ def record(
     from .actions import record as _record
 
     return _record(
-        action, actor=actor, subject=subject, subject_type=subject_type, subject_id=subject_id,
+        action,
+        actor=actor,
+        subject=subject,
+        subject_type=subject_type,
+        subject_id=subject_id,
         data=data,
     )

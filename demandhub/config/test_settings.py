@@ -7,4 +7,5 @@ SECRET_KEY = "test-suite-only-key-not-for-any-server"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Threads that async tests start (database_sync_to_async) must not keep connections open,
 # or PostgreSQL refuses to drop the test database at the end of the run.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -1,4 +1,4 @@
-"""The one websocket consumer: joins a live group the user is allowed to see and forwards notices."""
+"""The one websocket consumer: joins a live group the user may see and forwards its notices."""
 
 from typing import Any
 
@@ -13,7 +13,7 @@ UNKNOWN_GROUP = 4404
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
-    """/ws/live/<group>/: needs a signed-in user holding the group's permission (realtime.GROUPS)."""
+    """/ws/live/<group>/: a signed-in user holding the group's permission (realtime.GROUPS)."""
 
     group: str = ""
 

@@ -14,18 +14,20 @@ class RequestContext:
     ip_address: str | None = None
 
 
-_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "demandhub_request_context", default=RequestContext()
+_NONE = RequestContext()
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "demandhub_request_context", default=None
 )
 
 
 def current() -> RequestContext:
-    return _current.get()
+    """The bound request's context; empty outside a request (commands, background work)."""
+    return _current.get() or _NONE
 
 
-def bind(context: RequestContext) -> contextvars.Token[RequestContext]:
+def bind(context: RequestContext) -> contextvars.Token[RequestContext | None]:
     return _current.set(context)
 
 
-def unbind(token: contextvars.Token[RequestContext]) -> None:
+def unbind(token: contextvars.Token[RequestContext | None]) -> None:
     _current.reset(token)

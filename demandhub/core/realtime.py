@@ -24,7 +24,7 @@ def send_now(group: str, kind: str, pk: int | str) -> None:
 
 
 def announce(group: str, kind: str, pk: int | str) -> None:
-    """Tell consoles in `group` that `kind` happened to record `pk`, once the transaction commits."""
+    """Tell consoles in `group` that `kind` happened to record `pk` once the transaction commits."""
     if group not in GROUPS:
         raise ValueError(f"unknown live group {group!r}; add it to realtime.GROUPS")
     transaction.on_commit(lambda: send_now(group, kind, pk))

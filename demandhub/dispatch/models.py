@@ -33,9 +33,7 @@ class Resource(models.Model):
     call_sign = models.CharField(max_length=16, unique=True)
     kind = models.CharField(max_length=20, choices=Kind)
     capabilities = models.JSONField(default=list, blank=True)
-    home_station = models.ForeignKey(
-        "forces.Station", models.PROTECT, related_name="resources"
-    )
+    home_station = models.ForeignKey("forces.Station", models.PROTECT, related_name="resources")
     crew_size = models.PositiveSmallIntegerField(default=2)
     status = models.CharField(max_length=16, choices=Status, default=Status.OFF_DUTY)
     status_changed_at = models.DateTimeField(null=True, blank=True)

@@ -38,7 +38,11 @@ AREAS = [
         "name": "Fenland and East Cambridgeshire",
         "area_type": "rural",
         "boundary": _box(0.05, 52.25, 0.45, 52.75),
-        "stations": [("Ely", 52.3990, 0.2620), ("March", 52.5510, 0.0880), ("Wisbech", 52.6650, 0.1590)],
+        "stations": [
+            ("Ely", 52.3990, 0.2620),
+            ("March", 52.5510, 0.0880),
+            ("Wisbech", 52.6650, 0.1590),
+        ],
     },
 ]
 

@@ -1,4 +1,4 @@
-"""Seeding the demo force, its staff logins and resources. Idempotent: a seeded database is left alone."""
+"""Seeding the demo force, its staff logins and resources; a seeded database is left alone."""
 
 from collections import Counter
 
@@ -72,8 +72,12 @@ def seed_demo_force() -> Force | None:
     for username, password, title in demo_logins():
         if not User.objects.filter(username=username).exists():
             create_staff(
-                username, by=None, password=password, roles=[username],
-                first_name="Demo", last_name=title,
+                username,
+                by=None,
+                password=password,
+                roles=[username],
+                first_name="Demo",
+                last_name=title,
             )
     audit.record(
         Action.FORCE_SEEDED,

@@ -16,9 +16,7 @@ from .queries import areas_with_stations
 def directory(request: HttpRequest) -> HttpResponse:
     areas = list(areas_with_stations())
     map_data = {
-        "areas": [
-            {"name": a.name, "type": a.area_type, "boundary": a.boundary} for a in areas
-        ],
+        "areas": [{"name": a.name, "type": a.area_type, "boundary": a.boundary} for a in areas],
         "stations": [
             {"name": s.name, "area": a.name, "lat": s.latitude, "lon": s.longitude}
             for a in areas

@@ -24,10 +24,13 @@ def test_concurrent_writers_append_every_entry_to_one_unbroken_chain():
             start.wait()
             for i in range(ENTRIES_EACH):
                 audit.record(
-                    Action.TOKEN_ISSUED, actor=None, subject_type="test.writer", subject_id=str(n),
+                    Action.TOKEN_ISSUED,
+                    actor=None,
+                    subject_type="test.writer",
+                    subject_id=str(n),
                     i=i,
                 )
-        except BaseException as e:  # noqa: BLE001  (reported by the assertion below)
+        except BaseException as e:
             errors.append(e)
         finally:
             connection.close()

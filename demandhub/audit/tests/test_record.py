@@ -32,9 +32,13 @@ def test_an_entry_records_who_what_which_record_and_its_data(supervisor):
 def test_a_rolled_back_change_leaves_no_entry(supervisor):
     before = Event.objects.count()
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        audit.record(Action.USER_CREATED, actor=supervisor, subject=supervisor)
-        raise RuntimeError("the change failed")
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            audit.record(Action.USER_CREATED, actor=supervisor, subject=supervisor)
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        change_that_fails()
 
     assert Event.objects.count() == before
 

@@ -63,9 +63,12 @@ def test_a_forged_entry_with_a_recomputed_hash_still_breaks_the_link_after_it(tr
     ["UPDATE audit_event SET action = 'x' WHERE id = %s", "DELETE FROM audit_event WHERE id = %s"],
 )
 def test_postgresql_itself_refuses_to_update_or_delete_entries(trail, statement):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [trail[0].pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [trail[0].pk])
 
     assert Event.objects.get(pk=trail[0].pk).action == Action.USER_ROLES_CHANGED
 

@@ -1,4 +1,4 @@
-"""`demandhub sync_roles`: make the role Groups hold exactly the permissions in accounts/roles.py."""
+"""`demandhub sync_roles`: make each role's Group hold exactly its permissions in roles.py."""
 
 from typing import Any
 

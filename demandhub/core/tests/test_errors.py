@@ -1,0 +1,56 @@
+"""Bad input gets a clear 4xx and a message: never a 500, never a traceback."""
+
+import pytest
+
+
+def test_an_unknown_page_is_a_friendly_404(client, call_handler):
+    client.force_login(call_handler)
+
+    response = client.get("/no-such-console/")
+
+    assert response.status_code == 404
+    assert b"There is nothing at this address." in response.content
+    assert b"Traceback" not in response.content
+
+
+def test_an_unknown_api_route_answers_json(client, call_handler):
+    client.force_login(call_handler)
+
+    response = client.get("/api/no-such-thing")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "There is nothing at this address."}
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=abc", "after_id=-1", "limit=100000"])
+def test_malformed_api_parameters_get_422_with_the_reasons(client, supervisor, query):
+    client.force_login(supervisor)
+
+    response = client.get(f"/api/audit/events?{query}")
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "The request is not valid."
+    assert body["errors"][0]["loc"][-1] in ("limit", "after_id")
+
+
+def test_a_forbidden_api_route_answers_403_in_json(client, call_handler):
+    client.force_login(call_handler)
+
+    response = client.get("/api/audit/events")
+
+    assert response.status_code == 403
+    assert response.json() == {"detail": "You do not have permission."}
+
+
+def test_a_forbidden_page_says_so_without_detail(client, call_handler):
+    client.force_login(call_handler)
+
+    response = client.get("/audit/")
+
+    assert response.status_code == 403
+    assert b"Your role does not allow this" in response.content
+
+
+def test_the_health_check_is_public_and_says_only_ok(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
