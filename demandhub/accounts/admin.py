@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
+from demandhub.audit.admin_mixins import AuditedModelAdmin
+
 from .models import ApiToken, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Police", {"fields": ("staff_number",)}))
     list_display = ["username", "get_full_name", "staff_number", "is_active"]
 

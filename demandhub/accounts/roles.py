@@ -16,6 +16,7 @@ class Role:
 
 
 REFERENCE_READ = ("forces.view_force", "forces.view_policingarea", "forces.view_station")
+INCIDENT_READ = ("incidents.view_incident",)
 
 ROLES: tuple[Role, ...] = (
     Role(
@@ -23,7 +24,7 @@ ROLES: tuple[Role, ...] = (
         "Call handler",
         "Answers 999 and 101 calls, finds out what happened and where, assesses risk with "
         "THRIVE+ and grades the incident.",
-        (*REFERENCE_READ, "dispatch.view_resource"),
+        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource"),
     ),
     Role(
         "switchboard_operator",
@@ -37,7 +38,7 @@ ROLES: tuple[Role, ...] = (
         "Dispatcher",
         "Reviews graded incidents and deploys the right resource, keeping officers and the "
         "public safe.",
-        (*REFERENCE_READ, "dispatch.view_resource"),
+        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource"),
     ),
     Role(
         "resolution_officer",
@@ -55,7 +56,7 @@ ROLES: tuple[Role, ...] = (
         "sergeant",
         "Sergeant",
         "Takes allocated crimes for a policing area and assigns investigating officers.",
-        (*REFERENCE_READ, "dispatch.view_resource"),
+        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource"),
     ),
     Role(
         "investigating_officer",
@@ -74,13 +75,13 @@ ROLES: tuple[Role, ...] = (
         "supervisor",
         "Supervisor",
         "Oversees the floor: regrades, deadline alerts, quality assurance and the audit trail.",
-        (*REFERENCE_READ, "dispatch.view_resource", "audit.view_event"),
+        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource", "audit.view_event"),
     ),
     Role(
         "analyst",
         "Analyst",
         "Reports on demand, answer and attendance times and crime-recording accuracy.",
-        (*REFERENCE_READ, "dispatch.view_resource", "audit.view_event"),
+        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource", "audit.view_event"),
     ),
     Role(
         "administrator",

@@ -24,6 +24,7 @@ class Action(models.TextChoices):
     TOKEN_REVOKED = "token.revoked", "API token revoked"
     FORCE_SEEDED = "force.seeded", "Reference data seeded"
     RECORD_CHANGED_IN_ADMIN = "admin.changed", "Reference record changed in the admin"
+    INCIDENT_RAISED = "incident.raised", "Incident raised"
 
 
 class Event(models.Model):

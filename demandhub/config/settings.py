@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "demandhub.accounts",
     "demandhub.audit",
     "demandhub.forces",
+    "demandhub.contacts",
+    "demandhub.incidents",
     "demandhub.dispatch",
 ]
 

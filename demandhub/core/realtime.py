@@ -12,6 +12,7 @@ from django.db import transaction
 # Each live group and the permission a websocket needs to join it. Apps add their groups here.
 GROUPS: dict[str, str] = {
     "audit": "audit.view_event",
+    "incidents": "incidents.view_incident",
     "resources": "dispatch.view_resource",
 }
 

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from demandhub.audit.admin_mixins import AuditedModelAdmin
+
 from .models import Force, PolicingArea, Station
 
 
 @admin.register(Force)
-class ForceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ForceAdmin(AuditedModelAdmin):  # type: ignore[type-arg]
     list_display = ["code", "name"]
 
 
@@ -14,13 +16,13 @@ class StationInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(PolicingArea)
-class PolicingAreaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PolicingAreaAdmin(AuditedModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "code", "area_type", "force"]
     list_filter = ["area_type", "force"]
     inlines = [StationInline]
 
 
 @admin.register(Station)
-class StationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class StationAdmin(AuditedModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "area", "latitude", "longitude"]
     list_filter = ["area"]

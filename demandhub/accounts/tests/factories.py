@@ -5,6 +5,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from demandhub.accounts.models import User
+from demandhub.accounts.roles import ADMIN_SITE_ROLES
 
 PASSWORD = "correct-horse-battery"
 
@@ -24,3 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
     def roles(self, create: bool, extracted: Sequence[str] | None, **kwargs: Any) -> None:
         if create and extracted:
             self.groups.set(Group.objects.filter(name__in=extracted))
+            # As accounts.actions.create_staff does: administrators may open the admin site.
+            if ADMIN_SITE_ROLES & set(extracted):
+                self.is_staff = True
+                self.save(update_fields=["is_staff"])
