@@ -3,9 +3,27 @@
 import os
 
 import pytest
+from django.db import connection
 
 from demandhub.accounts.models import User
 from demandhub.accounts.tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_stray_connections(django_db_setup: None, django_db_blocker: object) -> object:
+    """Let the test database be dropped at the end of a PostgreSQL run.
+
+    Threads that async tests start (channels' database_sync_to_async, Django's async auth) may
+    still hold a connection when the run ends; PostgreSQL refuses to drop a database in use.
+    """
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from .realtime import GROUPS
@@ -26,7 +27,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if group not in GROUPS:
             await self.close(code=UNKNOWN_GROUP)
             return
-        if not await user.ahas_perm(GROUPS[group]):
+        # database_sync_to_async (not Django's ahas_perm) so the thread's connection is
+        # released like any other request's.
+        if not await database_sync_to_async(user.has_perm)(GROUPS[group]):
             await self.close(code=FORBIDDEN)
             return
         self.group = group
