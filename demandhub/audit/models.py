@@ -25,6 +25,20 @@ class Action(models.TextChoices):
     FORCE_SEEDED = "force.seeded", "Reference data seeded"
     RECORD_CHANGED_IN_ADMIN = "admin.changed", "Reference record changed in the admin"
     INCIDENT_RAISED = "incident.raised", "Incident raised"
+    CONTACT_RECEIVED = "contact.received", "Contact received"
+    CONTACT_ANSWERED = "contact.answered", "Contact answered"
+    CONTACT_ABANDONED = "contact.abandoned", "Contact abandoned before answer"
+    CONTACT_CALL_UPDATED = "contact.call_updated", "Call updated by the telephony system"
+    CONTACT_COMPLETED = "contact.completed", "Contact outcome recorded"
+    CONTACT_TRANSFERRED = "contact.transferred", "101 call transferred to 999"
+    CONTACT_LOCATION_SET = "contact.location_set", "Contact location set"
+    CONTACT_REPORTER_UPDATED = "contact.reporter_updated", "Update added for the reporter"
+    CONTACT_RELEASED = "contact.released", "Contact returned to the queue"
+    AML_RECEIVED = "aml.received", "Handset location (AML) received"
+    AML_MATCHED = "aml.matched", "Handset location matched to a 999 call"
+    CRIME_RECORDED = "crime.recorded", "Crime recorded"
+    CHAT_MESSAGE_POSTED = "chat.message_posted", "Web chat message posted"
+    TELEPHONY_EVENT_REJECTED = "telephony.event_rejected", "Malformed telephony event kept"
 
 
 class Event(models.Model):

@@ -16,6 +16,7 @@ from ninja.security import django_auth
 from demandhub.accounts.api import router as accounts_router
 from demandhub.accounts.auth import BearerToken
 from demandhub.audit.api import router as audit_router
+from demandhub.contacts.api import router as contacts_router
 from demandhub.core.errors import DomainError
 
 api = NinjaAPI(
@@ -60,3 +61,4 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
+api.add_router("/contacts", contacts_router)

@@ -1,0 +1,102 @@
+"""Reads for the contact consoles: the queues, a handler's own contacts, one contact."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from demandhub.accounts.models import User
+
+from .actions.handling import waiting
+from .models import AmlMessage, Contact
+
+Status = Contact.Status
+
+
+def queue(channels: Iterable[str]) -> QuerySet[Contact]:
+    """Contacts waiting on `channels`, in the order they will be taken."""
+    return (
+        Contact.objects.filter(waiting(channels))
+        .select_related("parent")
+        .order_by("priority", "offered_at", "id")
+    )
+
+
+@dataclass
+class ChannelQueue:
+    channel: str
+    label: str
+    waiting: list[Contact] = field(default_factory=list)
+    in_progress: int = 0
+    answered_today: int = 0
+    abandoned_today: int = 0
+
+    @property
+    def oldest(self) -> datetime | None:
+        return min((c.offered_at for c in self.waiting), default=None)
+
+
+def queue_board(now: datetime | None = None) -> list[ChannelQueue]:
+    """One row per channel, most urgent first: who is waiting, and today's answered and
+    abandoned counts. Two queries whatever the queue length."""
+    now = now or timezone.now()
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    rows = {
+        channel: ChannelQueue(channel, str(label))
+        for channel, label in sorted(
+            Contact.Channel.choices, key=lambda c: (queue_priority(c[0]), c[0])
+        )
+    }
+    for contact in queue(rows):
+        rows[contact.channel].waiting.append(contact)
+    counts = (
+        Contact.objects.filter(Q(status=Status.IN_PROGRESS) | Q(offered_at__gte=start_of_day))
+        .values("channel")
+        .annotate(
+            in_progress=Count("id", filter=Q(status=Status.IN_PROGRESS)),
+            answered=Count("id", filter=Q(answered_at__gte=start_of_day)),
+            abandoned=Count("id", filter=Q(status=Status.ABANDONED, offered_at__gte=start_of_day)),
+        )
+    )
+    for row in counts:
+        queue_row = rows[row["channel"]]
+        queue_row.in_progress = row["in_progress"]
+        queue_row.answered_today = row["answered"]
+        queue_row.abandoned_today = row["abandoned"]
+    return list(rows.values())
+
+
+def queue_priority(channel: str) -> int:
+    from .queueing import priority_of
+
+    return priority_of(channel)
+
+
+def held_by(user: User) -> QuerySet[Contact]:
+    """The contacts this member of staff has taken and not finished."""
+    return Contact.objects.filter(handled_by=user, status=Status.IN_PROGRESS).order_by(
+        "priority", "answered_at"
+    )
+
+
+def waiting_chats() -> QuerySet[Contact]:
+    return (
+        Contact.objects.filter(channel=Contact.Channel.WEB_CHAT, status=Status.QUEUED)
+        .annotate(message_count=Count("chat_messages"))
+        .order_by("offered_at", "id")
+    )
+
+
+def handset_locations(contact: Contact) -> list[AmlMessage]:
+    """AML positions attached to this contact, newest first (the candidates to use)."""
+    return list(
+        contact.aml_messages.filter(latitude__isnull=False).order_by("-positioned_at", "-id")
+    )
+
+
+def recently_finished(user: User, limit: int = 10) -> QuerySet[Contact]:
+    return Contact.objects.filter(handled_by=user, status=Status.COMPLETED).order_by(
+        "-outcome_recorded_at"
+    )[:limit]
