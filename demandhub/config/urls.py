@@ -33,6 +33,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("", include("demandhub.contacts.urls")),
 ]
 
 handler400 = "demandhub.core.views.bad_request"
