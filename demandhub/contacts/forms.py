@@ -160,7 +160,7 @@ class OnlineReportForm(ContactDetailsMixin):
             "invalid": "Enter the date as day, month and year.",
         },
     )
-    photos = PhotosField(label="Photos (optional)", required=False)
+    photos = PhotosField(label="Photos", required=False)
 
     def clean_when(self) -> date:
         when: date = self.cleaned_data["when"]

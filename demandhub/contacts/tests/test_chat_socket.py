@@ -117,7 +117,7 @@ async def test_closing_the_chat_as_a_crime_report_tells_the_public_and_stops_mes
 
 
 async def test_bad_messages_are_refused_with_a_reason_and_not_stored():
-    contact, token, _, _ = await _chat_taken_by("call_handler")
+    _contact, token, _, _ = await _chat_taken_by("call_handler")
     public = await _connect(f"/ws/chat/public/{token}/")
     before = await database_sync_to_async(ChatMessage.objects.count)()
 

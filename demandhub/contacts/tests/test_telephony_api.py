@@ -166,3 +166,24 @@ def test_the_api_refuses_callers_without_a_token_or_the_permission(client, call_
     client.force_login(call_handler)
     assert _post(client, {}, _event("offered", T0)).status_code in (403,)
     assert not TelephonyEvent.objects.exists()
+
+
+def test_a_gateway_posts_with_its_token_alone_no_csrf_token_needed(gateway_auth):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+
+    response = _post(strict, gateway_auth, _event("offered", T0))
+
+    assert response.status_code == 200, response.content
+    assert Contact.objects.count() == 1
+
+
+def test_a_signed_in_session_without_its_csrf_token_is_refused(call_handler):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(call_handler)
+
+    assert _post(strict, {}, _event("offered", T0)).status_code == 403
+    assert not Contact.objects.exists()
