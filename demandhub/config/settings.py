@@ -192,7 +192,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
-
-# The site-wide assets (site.css, live.js, vendored htmx and Leaflet) live in demandhub/static,
-# which is not an app folder, so the app-directories finder cannot see it.
-STATICFILES_DIRS = [BASE_DIR / "static"]
