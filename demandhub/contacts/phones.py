@@ -25,7 +25,10 @@ def for_display(e164: str) -> str:
     """+447700900123 -> "07700 900123" for UK numbers, international format otherwise."""
     if not e164:
         return ""
-    number = phonenumbers.parse(e164, None)
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
     # By country code, not region: Ofcom's drama numbers (07700 900xxx) belong to no region.
     if number.country_code == phonenumbers.country_code_for_region(DEFAULT_REGION):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
