@@ -114,9 +114,11 @@ def aml_https(request: HttpRequest) -> HttpResponse:
 
 
 class MessageIn(Schema):
-    channel: Literal["social_media", "email"]
+    channel: Literal["social_media", "email", "emergency_sms"]
     external_id: str = Field(min_length=1, max_length=128, description="the gateway's message id")
-    sender: str = Field("", max_length=254, description="email address or account handle")
+    sender: str = Field(
+        "", max_length=254, description="email address, account handle or (SMS) phone number"
+    )
     sender_name: str = Field("", max_length=200)
     subject: str = Field("", max_length=200)
     body: str = Field(min_length=1, max_length=20000)
@@ -132,7 +134,7 @@ class MessageOut(Schema):
 @router.post(
     "/messages",
     response=MessageOut,
-    summary="Receive a social media or email message",
+    summary="Receive a social media post, email or emergency SMS",
     description="Lands in the work queue as a contact of that channel; idempotent on "
     "(channel, external_id).",
 )

@@ -76,14 +76,16 @@ def receive_message(
     subject: str = "",
     received_at: datetime | None = None,
 ) -> tuple[Contact, bool]:
-    """A social media post or email from a gateway. Returns (contact, created); the same
-    message id twice gives the first contact back unchanged."""
+    """A social media post, email or emergency SMS from a gateway. Returns (contact,
+    created); the same message id twice gives the first contact back unchanged."""
     existing = Contact.objects.filter(channel=channel, external_id=external_id).first()
     if existing is not None:
         return existing, False
     identity: dict[str, str] = {}
     if channel == Contact.Channel.EMAIL:
         identity["caller_email"] = sender
+    elif channel == Contact.Channel.EMERGENCY_SMS:
+        identity["caller_number"] = sender  # normalised to E.164 by receive_contact
     else:
         identity["caller_handle"] = sender
     contact, _ = receive_contact(

@@ -61,3 +61,20 @@ def test_a_malformed_message_is_refused_with_the_reasons(client, gateway_auth):
     fields = {e["loc"][-1] for e in response.json()["errors"]}
     assert {"channel", "body"} <= fields
     assert not Contact.objects.exists()
+
+
+def test_an_emergency_sms_is_queued_with_the_emergencies(client, gateway_auth):
+    sms = {
+        "channel": "emergency_sms",
+        "external_id": "sms-9",
+        "sender": "07700 900123",
+        "body": "Deaf caller. Man breaking into car outside 4 Mill Road.",
+    }
+
+    contact = Contact.objects.get(pk=_post(client, gateway_auth, sms).json()["contact"])
+
+    assert (contact.channel, contact.priority, contact.caller_number) == (
+        "emergency_sms",
+        0,
+        "+447700900123",
+    )
