@@ -2,7 +2,7 @@
 recorded over a look-back window. Pure: takes (channel, offered_at) pairs."""
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from .simulation import HOURS_PER_WEEK
 
@@ -22,7 +22,7 @@ def hours_in_window(start: datetime, end: datetime, zone: tzinfo) -> list[int]:
     Whole hours are counted in UTC steps, so a daylight-saving change gives one local hour
     twice or not at all, as the clock did."""
     counts = [0] * HOURS_PER_WEEK
-    moment = start
+    moment = start.astimezone(UTC)  # aware arithmetic in a local zone would step wall time
     step = timedelta(hours=1)
     while moment + step <= end:
         counts[hour_of_week(moment, zone)] += 1
