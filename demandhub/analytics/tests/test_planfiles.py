@@ -139,21 +139,21 @@ def test_a_bad_rota_is_refused_naming_line_and_field(body, message):
 
 
 def test_a_rota_without_staff_columns_is_refused():
-    with pytest.raises(PlanFileError, match="rota.csv line 1: no staff columns"):
+    with pytest.raises(PlanFileError, match=r"rota\.csv line 1: no staff columns"):
         rota("day,start,end\nMon,00:00,24:00\n")
 
 
 def test_a_bad_channels_file_is_refused_naming_line_and_field():
     header = ",".join(planfiles.CHANNEL_COLUMNS) + "\n"
 
-    with pytest.raises(PlanFileError, match="channels.csv line 2, handling: 'gamma' is not"):
+    with pytest.raises(PlanFileError, match=r"channels\.csv line 2, handling: 'gamma' is not"):
         planfiles.read_channels(io.StringIO(header + "999,e,0,10,300,gamma,,\n"), "channels.csv")
-    with pytest.raises(PlanFileError, match="channels.csv line 2: channel 999: lognormal"):
+    with pytest.raises(PlanFileError, match=r"channels\.csv line 2: channel 999: lognormal"):
         planfiles.read_channels(
             io.StringIO(header + "999,e,0,10,300,lognormal,,\n"), "channels.csv"
         )
 
 
 def test_a_missing_file_is_named():
-    with pytest.raises(PlanFileError, match="nowhere.csv: No such file"):
+    with pytest.raises(PlanFileError, match=r"nowhere\.csv: No such file"):
         planfiles.read_file("/nowhere.csv", planfiles.read_demand)
