@@ -42,6 +42,12 @@ CONSOLES: tuple[Console, ...] = (
         "Accounts, roles, API tokens, policing areas, stations and resources.",
     ),
     Console(
+        "Staffing calculator",
+        "analytics:capacity",
+        "analytics.view_capacity",
+        "Erlang C per channel: service level, answer time and the fewest staff for a target.",
+    ),
+    Console(
         "API documentation",
         "api-1.0.0:openapi-view",
         "",
