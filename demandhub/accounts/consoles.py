@@ -60,6 +60,12 @@ CONSOLES: tuple[Console, ...] = (
         "Waiting web chats: accept one and talk to the member of the public.",
     ),
     Console(
+        "Staffing calculator",
+        "analytics:capacity",
+        "analytics.view_capacity",
+        "Erlang C per channel: service level, answer time and the fewest staff for a target.",
+    ),
+    Console(
         "API documentation",
         "api-1.0.0:openapi-view",
         "",

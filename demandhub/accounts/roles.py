@@ -17,6 +17,7 @@ class Role:
 
 REFERENCE_READ = ("forces.view_force", "forces.view_policingarea", "forces.view_station")
 INCIDENT_READ = ("incidents.view_incident",)
+CAPACITY = ("analytics.view_capacity",)
 
 ROLES: tuple[Role, ...] = (
     Role(
@@ -75,13 +76,25 @@ ROLES: tuple[Role, ...] = (
         "supervisor",
         "Supervisor",
         "Oversees the floor: regrades, deadline alerts, quality assurance and the audit trail.",
-        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource", "audit.view_event"),
+        (
+            *REFERENCE_READ,
+            *INCIDENT_READ,
+            "dispatch.view_resource",
+            "audit.view_event",
+            *CAPACITY,
+        ),
     ),
     Role(
         "analyst",
         "Analyst",
         "Reports on demand, answer and attendance times and crime-recording accuracy.",
-        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource", "audit.view_event"),
+        (
+            *REFERENCE_READ,
+            *INCIDENT_READ,
+            "dispatch.view_resource",
+            "audit.view_event",
+            *CAPACITY,
+        ),
     ),
     Role(
         "administrator",
@@ -106,6 +119,7 @@ ROLES: tuple[Role, ...] = (
             "dispatch.view_resource",
             "dispatch.add_resource",
             "dispatch.change_resource",
+            *CAPACITY,
         ),
     ),
 )

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "demandhub.incidents",
     "demandhub.dispatch",
     "demandhub.crimes",
+    "demandhub.analytics",
 ]
 
 MIDDLEWARE = [
