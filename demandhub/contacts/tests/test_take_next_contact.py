@@ -95,3 +95,29 @@ def test_handlers_pressing_take_next_at_once_each_get_a_different_contact():
     assert sorted(got) == sorted(c.pk for c in contacts)
     assert taken.count(None) == 2
     assert Contact.objects.filter(status="in_progress").count() == 4
+
+
+def test_a_call_answered_on_the_phone_without_a_named_agent_can_be_claimed(call_handler):
+    from demandhub.contacts.actions import take_contact
+
+    answered = ContactFactory(channel=Channel.EMERGENCY_CALL, status=Contact.Status.IN_PROGRESS)
+
+    assert take_next_contact(by=call_handler, channels=[Channel.EMERGENCY_CALL]) == answered
+    answered.refresh_from_db()
+    assert answered.handled_by == call_handler
+    with pytest.raises(Exception, match="cannot move"):
+        take_contact(answered, by=call_handler)
+
+
+def test_a_handler_can_hand_a_contact_back_to_the_queue(call_handler):
+    from demandhub.contacts.actions import release_contact, take_contact
+
+    contact = take_contact(ContactFactory(), by=call_handler)
+
+    release_contact(contact, by=call_handler, reason="needs a Welsh speaker")
+
+    contact.refresh_from_db()
+    assert (contact.status, contact.handled_by) == (Contact.Status.QUEUED, None)
+    assert Event.objects.filter(action=Action.CONTACT_RELEASED).get().data == {
+        "reason": "needs a Welsh speaker"
+    }

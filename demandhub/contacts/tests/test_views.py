@@ -184,3 +184,18 @@ def test_staff_who_do_not_work_contacts_are_refused(client, request, persona):
     assert client.get(reverse("contacts:console")).status_code == 403
     assert client.post(reverse("contacts:take_next")).status_code == 403
     assert Contact.objects.count() == 0
+
+
+def test_the_waiting_chats_list_stays_within_a_query_budget(
+    client, switchboard_operator, django_assert_max_num_queries
+):
+    for i in range(8):
+        start_chat(name=f"Person {i}", first_message="Hello")
+    client.force_login(switchboard_operator)
+
+    with django_assert_max_num_queries(6):
+        page = client.get(
+            reverse("contacts:chats"), headers={"HX-Request": "true"}
+        ).content.decode()
+
+    assert page.count('data-chat="') == 8
