@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from .actions import start_chat, submit_online_report
-from .actions.chat import message_json
+from .actions.chat import leave_chat, message_json
 from .forms import REPORT_FORMS, ChatStartForm, report_details
 from .models import Contact
 from .permissions import access_public_contact
@@ -108,6 +108,10 @@ def track(request: HttpRequest) -> HttpResponse:
 @rate_limited("chat_start", methods=("POST",))
 def chat(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("t", "").strip()
+    if token and request.method == "POST" and request.POST.get("leave"):
+        contact = access_public_contact(token)
+        leave_chat(contact)
+        return redirect(reverse("contacts:chat") + f"?t={token}")
     if token and request.method == "GET":
         if not _allowed_to_look(request):
             return render(request, "contacts/public/too_many.html", status=429)

@@ -5,7 +5,7 @@ telephony events, handset locations, web chat and online reports.
 """
 
 from .aml import receive_aml
-from .chat import post_chat_message, start_chat
+from .chat import leave_chat, post_chat_message, start_chat
 from .handling import (
     add_reporter_update,
     release_contact,
@@ -21,6 +21,7 @@ from .telephony import receive_call_event
 
 __all__ = [
     "add_reporter_update",
+    "leave_chat",
     "post_chat_message",
     "receive_aml",
     "receive_call_event",

@@ -15,7 +15,9 @@ from django.utils import timezone
 from demandhub import audit
 from demandhub.accounts.models import User
 from demandhub.audit.models import Action
+from demandhub.core import realtime
 
+from .. import workflow
 from ..errors import ChatClosed, ContactNotYours
 from ..models import ChatMessage, Contact
 
@@ -99,6 +101,36 @@ def post_chat_message(contact: Contact, *, body: str, by: User | None) -> ChatMe
     audit.record(Action.CHAT_MESSAGE_POSTED, actor=by, subject=contact, message=message.pk)
     announce_chat(message)
     return message
+
+
+@transaction.atomic
+def leave_chat(contact: Contact) -> Contact:
+    """The member of the public ends the chat. Still waiting: it is abandoned (nobody answered
+    in time). Already answered: the operator is told, and records the outcome as usual."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    now = timezone.now()
+    if contact.status == Contact.Status.QUEUED:
+        workflow.move(contact, Contact.Status.ABANDONED, by=None, reason="left before an answer")
+        contact.outcome = Contact.Outcome.ABANDONED
+        contact.abandoned_at = contact.ended_at = contact.outcome_recorded_at = now
+        contact.save()
+        audit.record(Action.CONTACT_ABANDONED, actor=None, subject=contact)
+        announce_chat_ended(contact)
+    elif contact.status == Contact.Status.IN_PROGRESS and contact.ended_at is None:
+        contact.ended_at = now
+        contact.save(update_fields=["ended_at"])
+        audit.record(Action.CONTACT_CALL_UPDATED, actor=None, subject=contact, left=True)
+    else:
+        return contact
+    message = ChatMessage.objects.create(
+        contact=contact,
+        sender=ChatMessage.Sender.SYSTEM,
+        body="The member of the public has left the chat.",
+        sent_at=now,
+    )
+    announce_chat(message)
+    realtime.announce("contacts", "contact.left", contact.pk)
+    return contact
 
 
 def transcript(contact: Contact) -> str:

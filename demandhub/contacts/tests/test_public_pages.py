@@ -169,3 +169,29 @@ def test_starting_a_chat_without_a_name_is_refused_plainly(client):
     assert response.status_code == 422
     assert "Tell us your name." in response.content.decode()
     assert "Enter a phone number like 07700 900123." in response.content.decode()
+
+
+def test_a_member_of_the_public_who_leaves_a_waiting_chat_abandons_it(client):
+    response = client.post(reverse("contacts:chat"), {"name": "Jo"})
+    chat_url = response.headers["Location"]
+
+    client.post(chat_url, {"leave": "1"})
+
+    contact = Contact.objects.get()
+    assert (contact.status, contact.outcome) == ("abandoned", "abandoned")
+    assert contact.abandoned_at is not None
+    assert contact.chat_messages.last().body == "The member of the public has left the chat."
+    assert "End chat" not in client.get(chat_url).content.decode()
+
+
+def test_leaving_an_answered_chat_tells_the_operator_who_still_records_the_outcome(
+    client, call_handler
+):
+    response = client.post(reverse("contacts:chat"), {"name": "Jo"})
+    contact = take_contact(Contact.objects.get(), by=call_handler)
+
+    client.post(response.headers["Location"], {"leave": "1"})
+
+    contact.refresh_from_db()
+    assert (contact.status, contact.ended_at is not None) == ("in_progress", True)
+    record_outcome(contact, by=call_handler, outcome="advice_given")
