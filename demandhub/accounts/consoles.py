@@ -42,6 +42,30 @@ CONSOLES: tuple[Console, ...] = (
         "Accounts, roles, API tokens, policing areas, stations and resources.",
     ),
     Console(
+        "Incidents",
+        "incidents:board",
+        "incidents.view_incident",
+        "Active incidents by grade with their deadlines; raise and grade new incidents.",
+    ),
+    Console(
+        "Call handler: new incident",
+        "incidents:new",
+        "incidents.raise_incident",
+        "Location, THRIVE+ and grade in one screen, with history, warnings and duplicates.",
+    ),
+    Console(
+        "Resolution team queue",
+        "incidents:resolution_queue",
+        "incidents.resolve_incident",
+        "Grade 4 incidents to resolve without deployment.",
+    ),
+    Console(
+        "Quality review",
+        "incidents:reviews",
+        "incidents.review_resolution",
+        "Sampled resolutions to score, and the results.",
+    ),
+    Console(
         "API documentation",
         "api-1.0.0:openapi-view",
         "",
