@@ -4,6 +4,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -686,3 +687,33 @@ def withdraw_warning_marker(marker: WarningMarker, *, by: User, reason: str) -> 
         marker.save(update_fields=["withdrawn_at"])
         audit.record(Action.WARNING_WITHDRAWN, actor=by, subject=marker, reason=reason.strip())
     return marker
+
+
+# --- EIDO exchange --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_eido_incident(document: Any, *, by: User | None, schema: str | None = None) -> Incident:
+    """Raise an incident from a valid EIDO document; an invalid one is refused whole
+    (eido.EidoInvalid with every reason) and nothing is stored. by=None: a command."""
+    from . import eido
+
+    eido.validate(document, schema=schema)
+    found = eido.read_document(document)
+    incident = raise_incident(
+        by=by,
+        summary=found.summary or "Incident received by EIDO",
+        classification=found.classification,
+        location=found.location,
+        address=found.address[:300],
+        persons=[PersonDetails(role, name[:200]) for role, name in found.persons],
+    )
+    audit.record(Action.INCIDENT_IMPORTED, actor=by, subject=incident, eido_id=found.eido_id)
+    _log(incident, f"Imported from EIDO {found.eido_id}", by=by)
+    return incident
+
+
+@transaction.atomic
+def record_eido_export(incident: Incident, *, by: User | None) -> None:
+    """Exports send incident data outside the force: each one is audited."""
+    audit.record(Action.INCIDENT_EXPORTED, actor=by, subject=incident, reference=incident.reference)

@@ -186,7 +186,9 @@ class ResolveForm(forms.Form):
 
 class ReviewForm(forms.Form):
     score = forms.TypedChoiceField(
-        choices=[(i, str(i)) for i in range(1, 6)], coerce=int, label="Score (1 poor – 5 excellent)"
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+        label="Score (1 poor to 5 excellent)",
     )
     feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
