@@ -66,6 +66,12 @@ CONSOLES: tuple[Console, ...] = (
         "Sampled resolutions to score, and the results.",
     ),
     Console(
+        "Safeguarding referrals",
+        "safeguarding:queue",
+        "safeguarding.view_referral",
+        "Referrals to mental health practitioners and PVP duty contacts, with response times.",
+    ),
+    Console(
         "API documentation",
         "api-1.0.0:openapi-view",
         "",

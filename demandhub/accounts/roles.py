@@ -139,8 +139,15 @@ _INCIDENT_CAPABILITIES: dict[str, tuple[str, ...]] = {
         "incidents.manage_warning",
         "incidents.exchange_eido",
     ),
-    "safeguarding_practitioner": ("incidents.view_incident",),
+    "safeguarding_practitioner": (
+        "incidents.view_incident",
+        "safeguarding.view_referral",
+        "safeguarding.respond_referral",
+        "safeguarding.make_referral",
+    ),
 }
+for _role in ("call_handler", "supervisor", "resolution_officer"):
+    _INCIDENT_CAPABILITIES[_role] += ("safeguarding.make_referral", "safeguarding.view_referral")
 ROLES = tuple(
     Role(r.name, r.title, r.duty, r.permissions + _INCIDENT_CAPABILITIES.get(r.name, ()))
     for r in ROLES

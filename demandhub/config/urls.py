@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("incidents/", include("demandhub.incidents.urls")),
+    path("safeguarding/", include("demandhub.safeguarding.urls")),
 ]
 
 handler400 = "demandhub.core.views.bad_request"
