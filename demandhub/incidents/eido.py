@@ -61,10 +61,10 @@ def _coerce_numbers(node: Any) -> Any:
     if isinstance(node, dict):
         fixed = {}
         for key, value in node.items():
-            if key in _NUMERIC_KEYWORDS and isinstance(value, str):
-                if m := _NUMBER_WITH_JUNK.match(value):
-                    number = float(m.group(1))
-                    value = int(number) if number.is_integer() else number
+            m = _NUMBER_WITH_JUNK.match(value) if isinstance(value, str) else None
+            if key in _NUMERIC_KEYWORDS and m:
+                number = float(m.group(1))
+                value = int(number) if number.is_integer() else number
             fixed[key] = _coerce_numbers(value)
         return fixed
     if isinstance(node, list):
