@@ -248,7 +248,11 @@ def propose(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "incidents/new.html#proposal",
-        {"proposal": proposal, "target": target, "area": area},
+        {
+            "proposal": proposal,
+            "target": f"{int(target.total_seconds() // 60)} min" if target else "",
+            "area": area,
+        },
     )
 
 
