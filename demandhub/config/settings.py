@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "demandhub.dispatch",
     "demandhub.crimes",
     "demandhub.analytics",
+    "demandhub.safeguarding",
 ]
 
 MIDDLEWARE = [
@@ -193,3 +194,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Incidents (issue 3). NENA's EIDO schema is not shipped: point this at its openapi.yaml.
+EIDO_SCHEMA_PATH = os.getenv("EIDO_SCHEMA_PATH", "")
+# what3words resolution; without a key, addresses are kept and flagged unresolved.
+WHAT3WORDS_API_KEY = envsecret("WHAT3WORDS_API_KEY") or ""
+WHAT3WORDS_API_URL = os.getenv("WHAT3WORDS_API_URL", "https://api.what3words.com/v3")
+# Share (0-1) of incidents resolved without deployment sampled for supervisor quality review.
+INCIDENT_QA_SAMPLE_SHARE = float(os.getenv("INCIDENT_QA_SAMPLE_SHARE", "0.1"))
+# A force's own classification list (JSON); empty = the built-in NSIR-based list.
+INCIDENT_CLASSIFICATIONS_FILE = os.getenv("INCIDENT_CLASSIFICATIONS_FILE", "")

@@ -35,6 +35,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("demandhub.contacts.urls")),
+    path("incidents/", include("demandhub.incidents.urls")),
+    path("safeguarding/", include("demandhub.safeguarding.urls")),
 ]
 
 handler400 = "demandhub.core.views.bad_request"

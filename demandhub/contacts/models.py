@@ -101,7 +101,7 @@ class Contact(models.Model):
         models.PROTECT,
         null=True,
         blank=True,
-        related_name="linked_contacts",
+        related_name="+",  # incidents.LinkedContact owns Incident.linked_contacts
     )
 
     latitude = models.FloatField(null=True, blank=True)

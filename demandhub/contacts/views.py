@@ -10,6 +10,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from demandhub.core.errors import DomainError
+
 from . import conf, queries
 from .actions import (
     add_reporter_update,
@@ -151,7 +153,7 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             contact = record_outcome(contact, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except ContactError as e:
+        except DomainError as e:  # ours, or the incident's (closed, already linked)
             form.add_error(None, str(e))
         else:
             messages.success(request, f"{contact}: {contact.get_outcome_display()}.")

@@ -16,6 +16,7 @@ GROUPS: dict[str, str] = {
     "resources": "dispatch.view_resource",
     "contacts": "contacts.view_contact",
     "crimes": "crimes.view_crimerecord",
+    "safeguarding": "safeguarding.view_referral",
 }
 
 

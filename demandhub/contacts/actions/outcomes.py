@@ -8,7 +8,7 @@ from demandhub.accounts.models import User
 from demandhub.audit.models import Action
 from demandhub.core import realtime
 from demandhub.crimes.actions import record_crime
-from demandhub.incidents.actions import raise_incident
+from demandhub.incidents.actions import link_contact, raise_incident
 from demandhub.incidents.models import Incident
 
 from .. import queueing, workflow
@@ -133,6 +133,7 @@ def record_outcome(
         incident = Incident.objects.filter(reference=incident_reference.strip().upper()).first()
         if incident is None:
             raise UnknownIncident(incident_reference)
+        link_contact(incident, by=by, contact=contact, reason=reason or summary)
         contact.incident = incident
         made["incident"] = incident.reference
     elif outcome == Outcome.CRIME_RECORDED:
