@@ -157,6 +157,11 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(e))
         else:
             messages.success(request, f"{contact}: {contact.get_outcome_display()}.")
+            # A raised incident is graded next, on its own page.
+            if contact.outcome == Contact.Outcome.INCIDENT_RAISED and request.user.has_perm(
+                "incidents.view_incident"
+            ):
+                return redirect("incidents:detail", contact.incident_id)
             return redirect("contacts:detail", contact.pk)
     return render(
         request,

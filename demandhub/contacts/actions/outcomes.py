@@ -9,6 +9,7 @@ from demandhub.audit.models import Action
 from demandhub.core import realtime
 from demandhub.crimes.actions import record_crime
 from demandhub.incidents.actions import link_contact, raise_incident
+from demandhub.incidents.locations import Location
 from demandhub.incidents.models import Incident
 
 from .. import queueing, workflow
@@ -57,6 +58,27 @@ def _written_record(contact: Contact) -> str:
     parts = [contact.subject, contact.message]
     parts += [f"{k}: {v}" for k, v in contact.report_details.items() if v not in ("", None)]
     return "\n".join(p for p in parts if p)
+
+
+def _location(contact: Contact) -> Location | None:
+    """The position the handler set or chose (never an unchosen handset position)."""
+    if not contact.has_location:
+        return None
+    from_handset = contact.location_source == "aml"
+    accuracy = None
+    if from_handset:
+        used = contact.aml_messages.filter(
+            latitude=contact.latitude, longitude=contact.longitude
+        ).first()
+        accuracy = used.accuracy_m if used else None
+    return Location(
+        kind="aml" if from_handset else "latlon",
+        source=contact.location_source or "handler",
+        text=contact.location_text or f"{contact.latitude:.5f}, {contact.longitude:.5f}",
+        latitude=contact.latitude,
+        longitude=contact.longitude,
+        accuracy_m=accuracy,
+    )
 
 
 def transfer_to_emergency_line(contact: Contact, *, by: User | None, reason: str) -> Contact:
@@ -125,7 +147,13 @@ def record_outcome(
     if outcome == Outcome.INCIDENT_RAISED:
         written = _written_record(contact)
         text = f"{summary}\n\n{contact.get_channel_display()}:\n{written}" if written else summary
-        incident = raise_incident(by=by, summary=text, contact=contact)
+        incident = raise_incident(
+            by=by,
+            summary=text,
+            contact=contact,
+            location=_location(contact),
+            address=contact.location_text or contact.network_address,
+        )
         contact.incident = incident
         made["incident"] = incident.reference
         public_update = f"We have raised incident {incident.reference} and will be in touch."

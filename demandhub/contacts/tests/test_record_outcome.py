@@ -135,3 +135,24 @@ def test_only_the_handler_holding_a_contact_records_its_outcome(call_handler, su
 
     contact.refresh_from_db()
     assert contact.status == Contact.Status.IN_PROGRESS
+
+
+def test_the_incident_raised_gets_the_location_the_handler_chose(client, call_handler):
+    from demandhub.contacts.actions import receive_aml, set_location, use_handset_location
+
+    contact = _taken(call_handler, channel=Channel.EMERGENCY_CALL, caller_number="+447700900123")
+    set_location(contact, by=call_handler, latitude=None, longitude=None, text="Mill Road")
+    aml = receive_aml(
+        'A"ML=1;lt=+52.19800;lg=+0.14000;rd=20;top=20260101120000;lc=68;pm=G;si=1;ei=2',
+        by=None,
+        transport="sms",
+        sender="07700900123",
+    )
+    use_handset_location(contact, by=call_handler, message=aml)
+
+    record_outcome(contact, by=call_handler, outcome=Outcome.INCIDENT_RAISED, summary="Crash")
+
+    incident = Contact.objects.get(pk=contact.pk).incident
+    assert (incident.latitude, incident.longitude) == (52.198, 0.14)
+    assert incident.location["kind"] == "aml"
+    assert incident.location["accuracy_m"] == 20.0

@@ -71,8 +71,8 @@ def test_recording_an_outcome_from_the_console(client, call_handler):
         {"outcome": "incident_raised", "summary": "Man with a knife outside the shop"},
     )
 
-    assert response.status_code == 302
     contact.refresh_from_db()
+    assert response.headers["Location"] == reverse("incidents:detail", args=[contact.incident_id])
     assert (contact.status, contact.incident.summary) == (
         "completed",
         "Man with a knife outside the shop",
