@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import DurationField as _Duration
 from django.utils import timezone
 
 from demandhub.accounts.models import User
@@ -32,10 +33,22 @@ class ChannelQueue:
     in_progress: int = 0
     answered_today: int = 0
     abandoned_today: int = 0
+    answered_within_target: int = 0
+
+    @property
+    def answer_standard(self) -> int | None:
+        """Percent of today's answered contacts answered within ANSWER_TARGET (999 only)."""
+        if self.channel != Contact.Channel.EMERGENCY_CALL or not self.answered_today:
+            return None
+        return round(100 * self.answered_within_target / self.answered_today)
 
     @property
     def oldest(self) -> datetime | None:
         return min((c.offered_at for c in self.waiting), default=None)
+
+
+# The national 999 standard: 90% answered within 10 seconds (../shared/DOMAIN.md section 4).
+ANSWER_TARGET = timedelta(seconds=10)
 
 
 def queue_board(now: datetime | None = None) -> list[ChannelQueue]:
@@ -53,11 +66,15 @@ def queue_board(now: datetime | None = None) -> list[ChannelQueue]:
         rows[contact.channel].waiting.append(contact)
     counts = (
         Contact.objects.filter(Q(status=Status.IN_PROGRESS) | Q(offered_at__gte=start_of_day))
+        .annotate(wait=ExpressionWrapper(F("answered_at") - F("offered_at"), _Duration()))
         .values("channel")
         .annotate(
             in_progress=Count("id", filter=Q(status=Status.IN_PROGRESS)),
             answered=Count("id", filter=Q(answered_at__gte=start_of_day)),
             abandoned=Count("id", filter=Q(status=Status.ABANDONED, offered_at__gte=start_of_day)),
+            within_target=Count(
+                "id", filter=Q(answered_at__gte=start_of_day, wait__lte=ANSWER_TARGET)
+            ),
         )
     )
     for row in counts:
@@ -65,6 +82,7 @@ def queue_board(now: datetime | None = None) -> list[ChannelQueue]:
         queue_row.in_progress = row["in_progress"]
         queue_row.answered_today = row["answered"]
         queue_row.abandoned_today = row["abandoned"]
+        queue_row.answered_within_target = row["within_target"]
     return list(rows.values())
 
 
@@ -100,3 +118,20 @@ def recently_finished(user: User, limit: int = 10) -> QuerySet[Contact]:
     return Contact.objects.filter(handled_by=user, status=Status.COMPLETED).order_by(
         "-outcome_recorded_at"
     )[:limit]
+
+
+def earlier_contacts(contact: Contact, limit: int = 5) -> list[Contact]:
+    """Earlier contacts from the same number or email: repeat callers matter to risk."""
+    same = Q()
+    if contact.caller_number:
+        same |= Q(caller_number=contact.caller_number)
+    if contact.caller_email:
+        same |= Q(caller_email__iexact=contact.caller_email)
+    if not same:
+        return []
+    return list(
+        Contact.objects.filter(same, offered_at__lt=contact.offered_at)
+        .exclude(pk=contact.pk)
+        .select_related("incident")
+        .order_by("-offered_at")[:limit]
+    )

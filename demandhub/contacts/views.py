@@ -106,6 +106,7 @@ def _detail_context(request: HttpRequest, contact: Contact, **forms: object) -> 
         "updates": contact.reporter_updates.all(),
         "attachments": contact.attachments.all(),
         "transfers": contact.transfers.all(),
+        "earlier": queries.earlier_contacts(contact),
         "history": contact.status_changes.select_related("changed_by").order_by("id"),
     }
 

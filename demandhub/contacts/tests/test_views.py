@@ -199,3 +199,45 @@ def test_the_waiting_chats_list_stays_within_a_query_budget(
         ).content.decode()
 
     assert page.count('data-chat="') == 8
+
+
+def test_the_board_shows_the_share_of_999_calls_answered_within_10_seconds(client, supervisor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for waited in (3, 8, 9, 25):
+        ContactFactory(
+            channel="999",
+            status="completed",
+            outcome="advice_given",
+            offered_at=now - timedelta(minutes=5),
+            answered_at=now - timedelta(minutes=5) + timedelta(seconds=waited),
+        )
+    client.force_login(supervisor)
+
+    page = client.get(reverse("contacts:board")).content.decode()
+
+    assert "Answered within 10 seconds today: <strong>75%</strong>" in page
+
+
+def test_the_contact_page_lists_earlier_contacts_from_the_same_number(client, call_handler):
+    earlier = ContactFactory(
+        channel="101",
+        caller_number="+447700900123",
+        status="completed",
+        outcome="advice_given",
+        ago=3 * 24 * 3600,
+    )
+    ContactFactory(channel="101", caller_number="+447700900999", ago=3600)
+    contact = take_contact(
+        ContactFactory(channel="999", caller_number="+447700900123"), by=call_handler
+    )
+    client.force_login(call_handler)
+
+    page = client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
+
+    assert "Earlier contacts from this caller" in page
+    assert earlier.offered_at.strftime("%d %b %Y") in page
+    assert page.count('<span class="channel ch-101">') == 1
