@@ -3,6 +3,7 @@ contact's page. Thin: input through forms, writes through actions, reads through
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from demandhub.core.errors import DomainError
+from demandhub.forces.models import PolicingArea
 
 from . import conf, queries
 from .actions import (
@@ -78,13 +80,32 @@ def chats(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"chats": queries.waiting_chats()})
 
 
+def _map_data(contact: Contact, handset: list[AmlMessage]) -> dict[str, object]:
+    location = None
+    if contact.has_location:
+        location = {
+            "lat": contact.latitude,
+            "lon": contact.longitude,
+            "text": contact.location_text,
+        }
+    return {
+        "location": location,
+        "handset": [
+            {"lat": a.latitude, "lon": a.longitude, "accuracy": a.accuracy_m} for a in handset
+        ],
+    }
+
+
 def _detail_context(request: HttpRequest, contact: Contact, **forms: object) -> dict[str, object]:
     user = request.user
+    handset = queries.handset_locations(contact)
     return {
         "contact": contact,
         "number": for_display(contact.caller_number),
         "can_work": can_work(user, contact),  # type: ignore[arg-type]
-        "handset_locations": queries.handset_locations(contact),
+        "handset_locations": handset,
+        "map_data": _map_data(contact, handset),
+        "map_tiles": settings.MAP_TILE_URL,
         "outcome_form": forms.get("outcome_form") or OutcomeForm(channel=contact.channel),
         "location_form": forms.get("location_form")
         or LocationForm(
@@ -115,8 +136,11 @@ def _detail_context(request: HttpRequest, contact: Contact, **forms: object) -> 
 @permission_required("contacts.view_contact", raise_exception=True)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = access_contact(request.user, pk)  # type: ignore[arg-type]
-    template = "contacts/contact.html#live" if request.htmx else "contacts/contact.html"  # type: ignore[attr-defined]
-    return render(request, template, _detail_context(request, contact))
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "contacts/contact.html#live", _detail_context(request, contact))
+    context = _detail_context(request, contact)
+    context["map_areas"] = list(PolicingArea.objects.values("name", "boundary"))
+    return render(request, "contacts/contact.html", context)
 
 
 @require_POST
