@@ -135,3 +135,28 @@ def earlier_contacts(contact: Contact, limit: int = 5) -> list[Contact]:
         .select_related("incident")
         .order_by("-offered_at")[:limit]
     )
+
+
+def search(user: User, text: str, limit: int = 50) -> list[Contact]:
+    """Contacts whose reference, call id, caller number, name or email matches `text`, newest
+    first. Web chats appear only to the operator who handled them (permissions.access_contact)."""
+    from .phones import to_e164
+
+    text = text.strip()
+    if not text:
+        return []
+    match = (
+        Q(reference__iexact=text)
+        | Q(external_id=text)
+        | Q(caller_name__icontains=text)
+        | Q(caller_email__iexact=text)
+        | Q(caller_number_as_given=text)
+    )
+    if number := to_e164(text):
+        match |= Q(caller_number=number)
+    return list(
+        Contact.objects.filter(match)
+        .exclude(Q(channel=Contact.Channel.WEB_CHAT) & ~Q(handled_by=user))
+        .select_related("handled_by", "incident")
+        .order_by("-offered_at")[:limit]
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("contacts/take-next/", views.take_next, name="take_next"),
     path("contacts/queues/", views.board, name="board"),
     path("contacts/chats/", views.chats, name="chats"),
+    path("contacts/search/", views.search, name="search"),
     path("contacts/<int:pk>/", views.detail, name="detail"),
     path("contacts/<int:pk>/take/", views.take, name="take"),
     path("contacts/<int:pk>/release/", views.release, name="release"),

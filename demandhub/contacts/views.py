@@ -74,6 +74,14 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permission_required("contacts.view_contact", raise_exception=True)
+def search(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "")[:100]
+    results = queries.search(request.user, text)  # type: ignore[arg-type]
+    return render(request, "contacts/search.html", {"q": text, "results": results})
+
+
+@require_GET
 @permission_required(HANDLE, raise_exception=True)
 def chats(request: HttpRequest) -> HttpResponse:
     template = "contacts/chats.html#waiting" if request.htmx else "contacts/chats.html"  # type: ignore[attr-defined]

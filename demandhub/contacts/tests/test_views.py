@@ -241,3 +241,20 @@ def test_the_contact_page_lists_earlier_contacts_from_the_same_number(client, ca
     assert "Earlier contacts from this caller" in page
     assert earlier.offered_at.strftime("%d %b %Y") in page
     assert page.count('<span class="channel ch-101">') == 1
+
+
+def test_staff_find_contacts_by_number_in_any_format_but_not_others_chats(
+    client, supervisor, call_handler
+):
+    call = ContactFactory(channel="999", caller_number="+447700900123")
+    ContactFactory(channel="101", caller_number="+447700900999")
+    chat, _ = start_chat(name="Jo", phone="07700 900123")
+    take_contact(chat, by=call_handler)
+    client.force_login(supervisor)
+
+    page = client.get(reverse("contacts:search"), {"q": "07700 900123"}).content.decode()
+
+    assert reverse("contacts:detail", args=[call.pk]) in page
+    assert reverse("contacts:detail", args=[chat.pk]) not in page
+    assert "+447700900999" not in page
+    assert "07700 900999" not in page
