@@ -56,4 +56,3 @@ def test_the_directory_shows_areas_stations_and_resources_within_a_query_budget(
 
     assert response.status_code == 200
     assert response.content.count(b"<td><strong>R") == 5
-
