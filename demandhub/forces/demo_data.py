@@ -96,4 +96,5 @@ DEMO_STAFF = {
     "supervisor": ("Claire", "Dunmore", "SV7702"),
     "analyst": ("Ben", "Castle", "AN8815"),
     "administrator": ("Ruth", "Adeyemi", "AD9901"),
+    "contact_gateway": ("Contact gateway", "(service account)", ""),  # telephony, AML, messages
 }
