@@ -114,7 +114,10 @@ class PublicChatConsumer(ChatConsumer):
 
     async def authorise(self) -> int | None:
         token = self.scope["url_route"]["kwargs"]["token"]
-        pk = await self._find(token)
+        client = (self.scope.get("client") or ["unknown"])[0]
+        # Counted with the tracking pages: a guesser gets no more tries over the socket.
+        allowed = await database_sync_to_async(ratelimit.allow)("track", client)
+        pk = await self._find(token) if allowed else None
         if pk is None:
             # No valid credential: the same refusal as an anonymous staff socket.
             await self.close(code=NOT_SIGNED_IN)

@@ -161,3 +161,17 @@ async def test_another_operator_cannot_join_a_chat_that_is_not_theirs():
         codes.append(await communicator.connect())
 
     assert codes == [(False, 4404), (False, FORBIDDEN)]
+
+
+async def test_guessing_chat_links_over_the_socket_is_rate_limited(settings):
+    _, token, _, _ = await _chat_taken_by("call_handler")
+    settings.CONTACTS_RATE_LIMITS = {"track": (2, 600)}
+
+    results = []
+    for path in ("guess-1", "guess-2", token):
+        communicator = WebsocketCommunicator(
+            application, f"/ws/chat/public/{path}/", headers=[ORIGIN]
+        )
+        results.append(await communicator.connect())
+
+    assert results == [(False, NOT_SIGNED_IN), (False, NOT_SIGNED_IN), (False, NOT_SIGNED_IN)]

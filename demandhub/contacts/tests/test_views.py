@@ -258,3 +258,21 @@ def test_staff_find_contacts_by_number_in_any_format_but_not_others_chats(
     assert reverse("contacts:detail", args=[chat.pk]) not in page
     assert "+447700900999" not in page
     assert "07700 900999" not in page
+
+
+def test_a_chat_contact_page_stays_within_a_query_budget(
+    client, call_handler, django_assert_max_num_queries
+):
+    from demandhub.contacts.actions import post_chat_message
+
+    chat, _ = start_chat(name="Jo", phone="07700 900123", first_message="Hello")
+    take_contact(chat, by=call_handler)
+    for i in range(10):
+        post_chat_message(chat, body=f"line {i}", by=call_handler if i % 2 else None)
+    client.force_login(call_handler)
+
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("contacts:detail", args=[chat.pk]))
+
+    assert response.status_code == 200
+    assert "line 9" in response.content.decode()
