@@ -24,7 +24,10 @@ api = NinjaAPI(
     version="1.0.0",
     description="Police contact management and command and control. "
     "Authenticate with a staff session or `Authorization: Bearer <token>`.",
-    auth=[django_auth, BearerToken()],
+    # The token first: session auth fails a token-bearing POST on CSRF before the next
+    # method is tried, and a device has no CSRF cookie. A request without a token falls
+    # through to the session, where CSRF is checked as usual.
+    auth=[BearerToken(), django_auth],
     docs_decorator=login_required,
 )
 
