@@ -214,3 +214,44 @@ ROLES = tuple(
     for r in ROLES
 )
 ROLES_BY_NAME = {role.name: role for role in ROLES}
+
+# Crimes and the IMU (issue 5): capabilities added to existing roles, and the Force Crime
+# Registrar, who alone may cancel a recorded crime (Home Office Counting Rules).
+CRIME_READ = ("crimes.view_crimerecord",)
+_CRIME_CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "imu_reviewer": (
+        "crimes.review_crime",
+        "crimes.view_restricted_crime",
+        "crimes.link_crime",
+        *INCIDENT_READ,
+    ),
+    "sergeant": (
+        *CRIME_READ,
+        "crimes.assign_crime",
+        "crimes.investigate_crime",
+        "crimes.view_restricted_crime",
+        "crimes.link_crime",
+    ),
+    "investigating_officer": (*CRIME_READ, "crimes.investigate_crime", "crimes.link_crime"),
+    "supervisor": ("crimes.view_restricted_crime",),
+}
+ROLES = (
+    *(
+        Role(r.name, r.title, r.duty, r.permissions + _CRIME_CAPABILITIES.get(r.name, ()))
+        for r in ROLES
+    ),
+    Role(
+        "crime_registrar",
+        "Force Crime Registrar",
+        "Owns crime-recording accuracy: the only role that may cancel a recorded crime, for a "
+        "reason the Home Office Counting Rules allow.",
+        (
+            *REFERENCE_READ,
+            *CRIME_READ,
+            "crimes.cancel_crime",
+            "crimes.view_restricted_crime",
+            "audit.view_event",
+        ),
+    ),
+)
+ROLES_BY_NAME = {role.name: role for role in ROLES}

@@ -60,6 +60,23 @@ class Action(models.TextChoices):
     VULNERABILITY_WITHDRAWN = "vulnerability.withdrawn", "Vulnerability flag withdrawn"
     REFERRAL_MADE = "referral.made", "Safeguarding referral made"
     REFERRAL_UPDATED = "referral.updated", "Safeguarding referral status changed"
+    # Crimes and the IMU (issue 5)
+    CRIME_DETAILS_CHANGED = "crime.details_changed", "Crime record details changed"
+    CRIME_PARTY_ADDED = "crime.party_added", "Victim, suspect or witness added to a crime"
+    CRIME_RECORDING_DECIDED = "crime.recording_decided", "Crime recording decision made"
+    CRIME_INFORMATION_REQUESTED = "crime.information_requested", "Reporter asked for information"
+    CRIME_FILED = "crime.filed", "Crime filed by the IMU"
+    CRIME_ALLOCATED = "crime.allocated", "Crime allocated to a policing area"
+    CRIME_ASSIGNED = "crime.assigned", "Crime assigned to an investigating officer"
+    CRIME_ACTION_ADDED = "crime.action_added", "Investigation action added"
+    CRIME_ACTION_COMPLETED = "crime.action_completed", "Investigation action completed"
+    CRIME_VICTIM_UPDATED = "crime.victim_updated", "Victim updated"
+    CRIME_VICTIM_CARE_SET = "crime.victim_care_set", "Victims' Code entitlement and frequency set"
+    CRIME_KEY_DECISION = "crime.key_decision", "Key decision recorded for the victim"
+    CRIME_CLOSED = "crime.closed", "Crime closed with an outcome"
+    CRIME_CANCELLED = "crime.cancelled", "Recorded crime cancelled"
+    CRIME_LINKED = "crime.linked", "Crimes confirmed as linked"
+    CRIME_POSTING_SET = "crime.posting_set", "Officer posted to a policing area"
 
 
 class Event(models.Model):

@@ -7,6 +7,18 @@ from datetime import datetime, timedelta
 # receipt, never at an appointment.
 RECORDING_DECISION_WITHIN = timedelta(hours=24)
 
+# A report is "close to" its recording deadline in the last 4 hours of the 24.
+DUE_SOON_WITHIN = timedelta(hours=4)
+
 
 def recording_deadline(reported_at: datetime) -> datetime:
     return reported_at + RECORDING_DECISION_WITHIN
+
+
+def recording_clock(deadline: datetime, now: datetime) -> str:
+    """ "overdue" past the deadline, "due_soon" within DUE_SOON_WITHIN of it, else "in_time"."""
+    if now >= deadline:
+        return "overdue"
+    if deadline - now <= DUE_SOON_WITHIN:
+        return "due_soon"
+    return "in_time"

@@ -97,4 +97,5 @@ DEMO_STAFF = {
     "analyst": ("Ben", "Castle", "AN8815"),
     "administrator": ("Ruth", "Adeyemi", "AD9901"),
     "contact_gateway": ("Contact gateway", "(service account)", ""),  # telephony, AML, messages
+    "crime_registrar": ("Nadia", "Kowalski", "CR3150"),
 }

