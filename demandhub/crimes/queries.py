@@ -90,9 +90,7 @@ def officers_for(user: User) -> QuerySet[User]:
     """Investigating officers the sergeant may assign: posted to their area, or everyone with
     the role when the sergeant is not posted."""
     area_id = area_of(user)
-    qs = User.objects.filter(
-        is_active=True, groups__permissions__codename="investigate_crime"
-    ).distinct()
+    qs = User.objects.filter(is_active=True, groups__name="investigating_officer").distinct()
     if area_id is not None:
         qs = qs.filter(Q(posting__area_id=area_id) | Q(posting__isnull=True))
     return qs.order_by("last_name", "username")

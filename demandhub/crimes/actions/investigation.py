@@ -36,7 +36,7 @@ def add_investigation_action(
         added_at=timezone.now(),
         added_by=by,
     )
-    audit.record(Action.CRIME_ACTION_ADDED, actor=by, subject=crime, action=action.pk, kind=kind)
+    audit.record(Action.CRIME_ACTION_ADDED, actor=by, subject=crime, enquiry=action.pk, kind=kind)
     realtime.announce("crimes", "crime.changed", crime.pk)
     return action
 
@@ -52,7 +52,7 @@ def complete_investigation_action(
         raise CrimeError("record the result of the action")
     action.result, action.completed_at = result.strip(), timezone.now()
     action.save(update_fields=["result", "completed_at"])
-    audit.record(Action.CRIME_ACTION_COMPLETED, actor=by, subject=action.crime, action=action.pk)
+    audit.record(Action.CRIME_ACTION_COMPLETED, actor=by, subject=action.crime, enquiry=action.pk)
     realtime.announce("crimes", "crime.changed", action.crime_id)
     return action
 
