@@ -9,7 +9,7 @@ from demandhub.forces.tests.factories import PolicingAreaFactory
 
 crime_registrar = persona("crime_registrar")
 
-TOKEN = "crime-test-token"  # noqa: S105
+TOKEN = "crime-test-token"
 
 
 def _box(west: float, south: float, east: float, north: float) -> dict[str, object]:

@@ -91,7 +91,8 @@ def test_actions_have_owners_due_dates_and_results(investigating, investigating_
     complete_investigation_action(action, by=investigating_officer, result="Suspect seen")
 
     action.refresh_from_db()
-    assert action.completed_at is not None and action.result == "Suspect seen"
+    assert action.completed_at is not None
+    assert action.result == "Suspect seen"
     assert list(queries.actions_due(investigating_officer)) == []
 
 

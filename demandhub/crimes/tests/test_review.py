@@ -45,7 +45,8 @@ def test_asking_the_reporter_for_what_is_missing_shows_on_their_tracking_page(
     request_information(record, by=imu_reviewer, questions=["When did this happen?"])
 
     update = online_report.reporter_updates.get()
-    assert record.reference in update.text and "When did this happen?" in update.text
+    assert record.reference in update.text
+    assert "When did this happen?" in update.text
     record.refresh_from_db()
     assert record.information_requested_at is not None
     assert Event.objects.filter(action=Action.CRIME_INFORMATION_REQUESTED).exists()

@@ -17,7 +17,7 @@ from demandhub.crimes.deadlines import recording_clock
         ({"cctv": True, "forensic_opportunity": True}, 30, "investigate"),
         ({"suspect_named": True}, 35, "investigate"),
         ({"vehicle_registration": True, "traceable_property": True}, 30, "investigate"),
-        ({flag: True for flag in solvability.FLAGS}, 100, "investigate"),
+        (dict.fromkeys(solvability.FLAGS, True), 100, "investigate"),
     ],
 )
 def test_solvability_scores_the_evidence_flags(flags, score, recommendation):
