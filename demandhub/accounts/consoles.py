@@ -96,6 +96,24 @@ CONSOLES: tuple[Console, ...] = (
         "Referrals to mental health practitioners and PVP duty contacts, with response times.",
     ),
     Console(
+        "IMU review queue",
+        "crimes:imu_queue",
+        "crimes.review_crime",
+        "Crime reports to check, record within 24 hours, and file or allocate.",
+    ),
+    Console(
+        "Crime allocation and workload",
+        "crimes:sergeant",
+        "crimes.assign_crime",
+        "Crimes allocated to your area to assign; your team's workload and overdue updates.",
+    ),
+    Console(
+        "My crimes",
+        "crimes:mine",
+        "crimes.investigate_crime",
+        "Crimes you investigate, actions due and victims awaiting an update.",
+    ),
+    Console(
         "API documentation",
         "api-1.0.0:openapi-view",
         "",
