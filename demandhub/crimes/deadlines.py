@@ -22,3 +22,6 @@ def recording_clock(deadline: datetime, now: datetime) -> str:
     if deadline - now <= DUE_SOON_WITHIN:
         return "due_soon"
     return "in_time"
+
+
+CLOCK_LABELS = {"in_time": "in time", "due_soon": "due soon", "overdue": "overdue"}

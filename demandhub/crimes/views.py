@@ -22,7 +22,7 @@ from . import actions, completeness, linking, outcomes, queries, solvability
 from . import forms as f
 from .actions.review import suggested_area
 from .actions.victims import can_use_tracking_page
-from .deadlines import recording_clock
+from .deadlines import CLOCK_LABELS, recording_clock
 from .models import CrimeRecord, InvestigationAction
 from .permissions import (
     access_crime,
@@ -44,10 +44,12 @@ def imu_queue(request: HttpRequest) -> HttpResponse:
     rows = []
     for crime in queries.crimes_awaiting_review()[:200]:
         missing = completeness.missing(queries.review_facts(crime))
+        clock = recording_clock(crime.recording_deadline, now)
         rows.append(
             {
                 "crime": crime,
-                "clock": recording_clock(crime.recording_deadline, now),
+                "clock": clock,
+                "clock_label": CLOCK_LABELS[clock],
                 "missing": completeness.labels(missing),
                 "solvability": solvability.assess(crime.evidence),
             }
@@ -111,12 +113,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         suggestions = [(s, others[s.crime_id]) for s in found if s.crime_id in others]
     area = suggested_area(crime)
     initial = {name: getattr(crime, name) for name in f.DetailsForm.base_fields}
+    clock = recording_clock(crime.recording_deadline, timezone.now())
     return render(
         request,
         "crimes/detail.html",
         {
             "crime": crime,
-            "clock": recording_clock(crime.recording_deadline, timezone.now()),
+            "clock": clock,
+            "clock_label": CLOCK_LABELS[clock],
             "missing": completeness.labels(missing),
             "questions": questions,
             "solvability": solvability.assess(crime.evidence),

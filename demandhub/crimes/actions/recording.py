@@ -2,7 +2,7 @@
 decision and cancellation. Each write runs in one transaction, audits itself, announces on
 commit."""
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -130,19 +130,46 @@ def record_crime_from_incident(incident: "Incident", *, by: User, **kwargs: Any)
     return record_crime(by=by, incident=incident, contact=incident.contact, **kwargs)
 
 
+# The online crime report's questions (contacts.forms.CrimeReportForm labels, as stored in
+# Contact.report_details).
+REPORT_WHERE = "Where did it happen?"
+REPORT_WHEN = "When did it happen?"
+REPORT_PROPERTY = "Was anything stolen or damaged? What?"
+REPORT_SUSPECT = "Do you know who did it, or can you describe them?"
+
+
 def _place_from(
     crime: CrimeRecord, *, contact: "Contact | None", incident: "Incident | None"
 ) -> None:
+    answers = {
+        str(k): str(v) for k, v in ((contact.report_details or {}) if contact else {}).items()
+    }
     if incident is not None and incident.latitude is not None:
         crime.location = incident.location
         crime.address = incident.address
         crime.latitude, crime.longitude = incident.latitude, incident.longitude
     elif contact is not None:
-        crime.address = contact.location_text or str(
-            (contact.report_details or {}).get("location", "")
-        )
+        crime.address = contact.location_text or answers.get(REPORT_WHERE, "")[:300]
         if contact.latitude is not None:
             crime.latitude, crime.longitude = contact.latitude, contact.longitude
+    if contact is not None:
+        _from_online_report(crime, answers)
+
+
+def _from_online_report(crime: CrimeRecord, answers: dict[str, str]) -> None:
+    """Copy the online report's answers: the day it happened, what was taken, the suspect."""
+    when = answers.get(REPORT_WHEN, "")
+    try:
+        day = date.fromisoformat(when)
+    except ValueError:
+        day = None
+    if day is not None:
+        tz = timezone.get_current_timezone()
+        crime.occurred_from = datetime.combine(day, time.min, tzinfo=tz)
+        crime.occurred_to = datetime.combine(day, time(23, 59), tzinfo=tz)
+    crime.property_description = answers.get(REPORT_PROPERTY, "")
+    if answers.get(REPORT_SUSPECT, "").strip():
+        crime.suspect_described = True
 
 
 def _locate(crime: CrimeRecord) -> None:
@@ -196,7 +223,8 @@ def set_crime_location(crime: CrimeRecord, *, by: User, text: str) -> CrimeRecor
     crime = CrimeRecord.objects.select_for_update().get(pk=crime.pk)
     place = locations.parse(text)
     crime.location = place.as_dict()
-    crime.address = place.text or text
+    if place.kind == "address" or not crime.address:
+        crime.address = place.text or text
     crime.latitude, crime.longitude = place.latitude, place.longitude
     _locate(crime)
     crime.save()

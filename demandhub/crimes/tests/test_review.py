@@ -188,3 +188,20 @@ def test_allocation_with_no_location_needs_an_override_reason(imu_reviewer, camb
         allocate_crime(record, by=imu_reviewer, area=cambridge)
 
     _unchanged(record)
+
+
+def test_a_crime_from_an_online_report_takes_its_answers(online_report):
+    online_report.report_details = {
+        "Where did it happen?": "14 Mill Road, Cambridge",
+        "When did it happen?": "2026-11-20",
+        "Was anything stolen or damaged? What?": "Silver laptop",
+        "Do you know who did it, or can you describe them?": "Tall man in a red coat",
+    }
+    online_report.save()
+
+    record = crime(contact=online_report, latitude=None, longitude=None)
+
+    assert record.source == "online_report"
+    assert record.address == "14 Mill Road, Cambridge"
+    assert timezone.localtime(record.occurred_from).date().isoformat() == "2026-11-20"
+    assert (record.property_description, record.suspect_described) == ("Silver laptop", True)
