@@ -77,6 +77,7 @@ class Action(models.TextChoices):
     CRIME_CANCELLED = "crime.cancelled", "Recorded crime cancelled"
     CRIME_LINKED = "crime.linked", "Crimes confirmed as linked"
     CRIME_POSTING_SET = "crime.posting_set", "Officer posted to a policing area"
+    CRIME_RESTRICTED_VIEWED = "crime.restricted_viewed", "Restricted crime record viewed"
 
 
 class Event(models.Model):

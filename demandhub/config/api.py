@@ -18,6 +18,7 @@ from demandhub.accounts.auth import BearerToken
 from demandhub.audit.api import router as audit_router
 from demandhub.contacts.api import router as contacts_router
 from demandhub.core.errors import DomainError
+from demandhub.crimes.api import router as crimes_router
 
 api = NinjaAPI(
     title="Demand Hub API",
@@ -65,3 +66,4 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/contacts", contacts_router)
+api.add_router("/crimes", crimes_router)

@@ -24,7 +24,7 @@ def access_crime(user: User, pk: int) -> CrimeRecord:
     if crime.restricted:
         if not (user.has_perm("crimes.view_restricted_crime") or crime.officer_id == user.pk):
             raise Http404
-        audit.record(Action.RESTRICTED_RECORD_VIEWED, actor=user, subject=crime)
+        audit.record(Action.CRIME_RESTRICTED_VIEWED, actor=user, subject=crime)
     return crime
 
 

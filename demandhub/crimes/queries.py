@@ -57,8 +57,13 @@ def review_facts(crime: CrimeRecord) -> ReportFacts:
 
 
 def area_of(user: User) -> int | None:
-    """The policing area a sergeant or officer is posted to (None: not posted; sees all)."""
-    return AreaPosting.objects.filter(user=user).values_list("area_id", flat=True).first()
+    """The policing area a sergeant or officer is posted to (None: not posted; sees all).
+    Remembered on the user object for the request (set_posting forgets it)."""
+    if "_crimes_area_id" not in user.__dict__:
+        user.__dict__["_crimes_area_id"] = (
+            AreaPosting.objects.filter(user=user).values_list("area_id", flat=True).first()
+        )
+    return user.__dict__["_crimes_area_id"]  # type: ignore[no-any-return]
 
 
 def _in_area(qs: QuerySet[CrimeRecord], area_id: int | None) -> QuerySet[CrimeRecord]:

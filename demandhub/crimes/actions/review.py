@@ -201,5 +201,6 @@ def assign_crime(crime: CrimeRecord, *, by: User, officer: User) -> CrimeRecord:
 def set_posting(user: User, *, by: User, area: PolicingArea) -> AreaPosting:
     """Post a sergeant or investigating officer to a policing area's crime team."""
     posting, _ = AreaPosting.objects.update_or_create(user=user, defaults={"area": area})
+    user.__dict__.pop("_crimes_area_id", None)  # queries.area_of's memo
     audit.record(Action.CRIME_POSTING_SET, actor=by, subject=user, area=area.code)
     return posting

@@ -100,3 +100,20 @@ def test_each_crime_role_sees_its_console_on_the_landing_page(client, role, requ
 
     assert response.status_code == 200
     assert b"/crimes/" in response.content
+
+
+def test_the_sergeant_and_officer_consoles_stay_within_a_query_budget(
+    client, imu_reviewer, sergeant, investigating_officer, cambridge, django_assert_max_num_queries
+):
+    for _ in range(3):
+        record = allocate_crime(crime(), by=imu_reviewer, area=cambridge)
+        assign_crime(record, by=sergeant, officer=investigating_officer)
+    allocate_crime(crime(), by=imu_reviewer, area=cambridge)
+
+    client.force_login(sergeant)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("crimes:sergeant"))
+    assert page.content.count(b"CR-") >= 4
+    client.force_login(investigating_officer)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("crimes:mine")).content.count(b"CR-") >= 3

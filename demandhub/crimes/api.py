@@ -1,0 +1,133 @@
+"""The crimes API: read a crime, the IMU queue, and the IMU's and officer's decisions.
+Domain errors answer 409 with the reason (config/api.py); the crime is then unchanged."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from demandhub.forces.models import PolicingArea
+
+from . import actions, linking, queries
+from .models import CrimeRecord
+from .permissions import access_crime, can_investigate, can_review
+
+router = Router(tags=["crimes"])
+
+
+class CrimeOut(Schema):
+    id: int
+    reference: str
+    status: str
+    source: str
+    offence_code: str
+    offence: str
+    reported_at: datetime
+    recording_deadline: datetime
+    recording_decision: str
+    latitude: float | None
+    longitude: float | None
+    area: str | None
+    officer: str | None
+    outcome_code: str
+    victim_told_on: date | None
+
+    @staticmethod
+    def resolve_area(crime: CrimeRecord) -> str | None:
+        return crime.area.code if crime.area else None
+
+    @staticmethod
+    def resolve_officer(crime: CrimeRecord) -> str | None:
+        return crime.officer.username if crime.officer else None
+
+
+class FileIn(Schema):
+    reason: str
+    outcome_code: str
+
+
+class AllocateIn(Schema):
+    area: str  # policing area code
+    override_reason: str = ""
+
+
+class OutcomeIn(Schema):
+    outcome_code: str
+    victim_told_on: date | None = None
+    note: str = ""
+
+
+class SuggestionOut(Schema):
+    reference: str
+    score: float
+    text: float
+    near: float
+    metres: float | None
+    days: float | None
+
+
+def _user(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return request.user
+
+
+@router.get("/review-queue", response=list[CrimeOut], summary="Crimes awaiting IMU review")
+def review_queue(request: HttpRequest) -> list[CrimeRecord]:
+    if not request.user.has_perm("crimes.review_crime"):
+        raise PermissionDenied
+    return list(queries.crimes_awaiting_review().select_related("area", "officer")[:500])
+
+
+@router.get("/{pk}", response=CrimeOut, summary="A crime record")
+def crime(request: HttpRequest, pk: int) -> CrimeRecord:
+    return access_crime(_user(request), pk)
+
+
+@router.post("/{pk}/file", response=CrimeOut, summary="File with a reason and outcome code")
+def file(request: HttpRequest, pk: int, body: FileIn) -> CrimeRecord:
+    record = access_crime(_user(request), pk)
+    if not can_review(_user(request), record):
+        raise PermissionDenied
+    return actions.file_crime(
+        record, by=_user(request), reason=body.reason, outcome_code=body.outcome_code
+    )
+
+
+@router.post("/{pk}/allocate", response=CrimeOut, summary="Allocate to a policing area")
+def allocate(request: HttpRequest, pk: int, body: AllocateIn) -> CrimeRecord:
+    record = access_crime(_user(request), pk)
+    if not can_review(_user(request), record):
+        raise PermissionDenied
+    area = get_object_or_404(PolicingArea, code=body.area)
+    return actions.allocate_crime(
+        record, by=_user(request), area=area, override_reason=body.override_reason
+    )
+
+
+@router.post("/{pk}/outcome", response=CrimeOut, summary="Close with a Home Office outcome")
+def outcome(request: HttpRequest, pk: int, body: OutcomeIn) -> CrimeRecord:
+    record = access_crime(_user(request), pk)
+    if not can_investigate(_user(request), record):
+        raise PermissionDenied
+    return actions.close_crime(
+        record,
+        by=_user(request),
+        outcome_code=body.outcome_code,
+        victim_told_on=body.victim_told_on,
+        note=body.note,
+    )
+
+
+@router.get("/{pk}/suggestions", response=list[SuggestionOut], summary="Possibly linked crimes")
+def suggestions(request: HttpRequest, pk: int) -> list[dict[str, object]]:
+    record = access_crime(_user(request), pk)
+    if not request.user.has_perm("crimes.link_crime"):
+        raise PermissionDenied
+    found = linking.suggestions_for(record)
+    refs = dict(
+        CrimeRecord.objects.filter(pk__in=[s.crime_id for s in found]).values_list(
+            "pk", "reference"
+        )
+    )
+    return [{**s.__dict__, "reference": refs[s.crime_id]} for s in found if s.crime_id in refs]
