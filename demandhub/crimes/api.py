@@ -79,12 +79,12 @@ def review_queue(request: HttpRequest) -> list[CrimeRecord]:
     return list(queries.crimes_awaiting_review().select_related("area", "officer")[:500])
 
 
-@router.get("/{pk}", response=CrimeOut, summary="A crime record")
+@router.get("/{int:pk}", response=CrimeOut, summary="A crime record")
 def crime(request: HttpRequest, pk: int) -> CrimeRecord:
     return access_crime(_user(request), pk)
 
 
-@router.post("/{pk}/file", response=CrimeOut, summary="File with a reason and outcome code")
+@router.post("/{int:pk}/file", response=CrimeOut, summary="File with a reason and outcome code")
 def file(request: HttpRequest, pk: int, body: FileIn) -> CrimeRecord:
     record = access_crime(_user(request), pk)
     if not can_review(_user(request), record):
@@ -94,7 +94,7 @@ def file(request: HttpRequest, pk: int, body: FileIn) -> CrimeRecord:
     )
 
 
-@router.post("/{pk}/allocate", response=CrimeOut, summary="Allocate to a policing area")
+@router.post("/{int:pk}/allocate", response=CrimeOut, summary="Allocate to a policing area")
 def allocate(request: HttpRequest, pk: int, body: AllocateIn) -> CrimeRecord:
     record = access_crime(_user(request), pk)
     if not can_review(_user(request), record):
@@ -105,7 +105,7 @@ def allocate(request: HttpRequest, pk: int, body: AllocateIn) -> CrimeRecord:
     )
 
 
-@router.post("/{pk}/outcome", response=CrimeOut, summary="Close with a Home Office outcome")
+@router.post("/{int:pk}/outcome", response=CrimeOut, summary="Close with a Home Office outcome")
 def outcome(request: HttpRequest, pk: int, body: OutcomeIn) -> CrimeRecord:
     record = access_crime(_user(request), pk)
     if not can_investigate(_user(request), record):
@@ -119,7 +119,7 @@ def outcome(request: HttpRequest, pk: int, body: OutcomeIn) -> CrimeRecord:
     )
 
 
-@router.get("/{pk}/suggestions", response=list[SuggestionOut], summary="Possibly linked crimes")
+@router.get("/{int:pk}/suggestions", response=list[SuggestionOut], summary="Possibly linked crimes")
 def suggestions(request: HttpRequest, pk: int) -> list[dict[str, object]]:
     record = access_crime(_user(request), pk)
     if not request.user.has_perm("crimes.link_crime"):
