@@ -17,6 +17,8 @@ class Role:
 
 REFERENCE_READ = ("forces.view_force", "forces.view_policingarea", "forces.view_station")
 INCIDENT_READ = ("incidents.view_incident",)
+# Dispatch (issue 4): changing any unit's status and assigning units to incidents.
+DISPATCH_CONTROL = ("dispatch.change_resource_status", "dispatch.assign_resource")
 
 ROLES: tuple[Role, ...] = (
     Role(
@@ -38,7 +40,7 @@ ROLES: tuple[Role, ...] = (
         "Dispatcher",
         "Reviews graded incidents and deploys the right resource, keeping officers and the "
         "public safe.",
-        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource"),
+        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource", *DISPATCH_CONTROL),
     ),
     Role(
         "resolution_officer",
@@ -75,7 +77,13 @@ ROLES: tuple[Role, ...] = (
         "supervisor",
         "Supervisor",
         "Oversees the floor: regrades, deadline alerts, quality assurance and the audit trail.",
-        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource", "audit.view_event"),
+        (
+            *REFERENCE_READ,
+            *INCIDENT_READ,
+            "dispatch.view_resource",
+            "audit.view_event",
+            *DISPATCH_CONTROL,
+        ),
     ),
     Role(
         "analyst",
@@ -107,6 +115,20 @@ ROLES: tuple[Role, ...] = (
             "dispatch.add_resource",
             "dispatch.change_resource",
         ),
+    ),
+    Role(
+        "response_officer",
+        "Response officer",
+        "Books on to a unit, receives deployments and warnings on the mobile data terminal and "
+        "updates the unit's status.",
+        (*REFERENCE_READ, "dispatch.view_resource", "dispatch.crew_resource"),
+    ),
+    Role(
+        "vehicle_locator",
+        "Vehicle locator (device)",
+        "A service account for the automatic vehicle location gateway: reports unit positions "
+        "over the API.",
+        (*REFERENCE_READ, "dispatch.report_position"),
     ),
 )
 

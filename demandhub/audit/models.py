@@ -25,6 +25,13 @@ class Action(models.TextChoices):
     FORCE_SEEDED = "force.seeded", "Reference data seeded"
     RECORD_CHANGED_IN_ADMIN = "admin.changed", "Reference record changed in the admin"
     INCIDENT_RAISED = "incident.raised", "Incident raised"
+    RESOURCE_STATUS_CHANGED = "resource.status_changed", "Resource status changed"
+    RESOURCE_BOOKED_ON = "resource.booked_on", "Officer booked on to a resource"
+    RESOURCE_BOOKED_OFF = "resource.booked_off", "Officer booked off a resource"
+    POSITIONS_REPORTED = "resource.positions_reported", "Resource positions reported"
+    RESOURCE_ASSIGNED = "resource.assigned", "Resource assigned to an incident"
+    RESOURCE_STOOD_DOWN = "resource.stood_down", "Resource stood down from an incident"
+    DEADLINE_ALERT_RAISED = "incident.deadline_alert_raised", "Attendance deadline alert raised"
 
 
 class Event(models.Model):

@@ -60,3 +60,6 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
+from demandhub.dispatch.api import router as dispatch_router  # noqa: E402
+
+api.add_router("/dispatch", dispatch_router)

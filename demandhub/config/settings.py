@@ -189,3 +189,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Dispatch (docs/operations.md). A position older than this is shown as stale.
+DISPATCH_STALE_POSITION_SECONDS = int(os.getenv("DISPATCH_STALE_POSITION_SECONDS", "300"))
+# How far ahead of the hub's clock a device's fix may be before it is refused as from the future.
+DISPATCH_CLOCK_SKEW_SECONDS = int(os.getenv("DISPATCH_CLOCK_SKEW_SECONDS", "30"))
+# "south,west,north,east" in degrees; positions outside are refused. Unset: the force's policing
+# areas widened by DISPATCH_POSITION_MARGIN_KM (no box at all when no area is defined).
+DISPATCH_POSITION_BOUNDS = os.getenv("DISPATCH_POSITION_BOUNDS", "")
+DISPATCH_POSITION_MARGIN_KM = float(os.getenv("DISPATCH_POSITION_MARGIN_KM", "50"))
+# An OSRM server on the force network (http://osrm.internal:5000); unset: great-circle estimates.
+OSRM_URL = os.getenv("OSRM_URL", "")
+OSRM_TIMEOUT_SECONDS = float(os.getenv("OSRM_TIMEOUT_SECONDS", "2"))
