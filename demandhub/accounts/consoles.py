@@ -42,6 +42,18 @@ CONSOLES: tuple[Console, ...] = (
         "Accounts, roles, API tokens, policing areas, stations and resources.",
     ),
     Console(
+        "Resource board",
+        "dispatch:board",
+        "dispatch.view_resource",
+        "Every unit by status, stale positions flagged, on a live map.",
+    ),
+    Console(
+        "Mobile data terminal",
+        "dispatch:mdt",
+        "dispatch.crew_resource",
+        "Your unit's status, deployments and warnings, on a phone-sized screen.",
+    ),
+    Console(
         "API documentation",
         "api-1.0.0:openapi-view",
         "",

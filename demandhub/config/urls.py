@@ -39,3 +39,4 @@ handler400 = "demandhub.core.views.bad_request"
 handler403 = "demandhub.core.views.permission_denied"
 handler404 = "demandhub.core.views.page_not_found"
 handler500 = "demandhub.core.views.server_error"
+urlpatterns.append(path("dispatch/", include("demandhub.dispatch.urls")))
