@@ -140,3 +140,54 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource_id} at {self.latitude},{self.longitude} ({self.recorded_at})"
+
+
+class Assignment(models.Model):
+    """A unit sent to an incident: one deployment, from dispatch to clearing.
+
+    A resource has at most one active assignment (cleared_at null), which the database enforces.
+
+      * assigned_at, assigned_by: when and by which dispatcher the unit was sent
+      * en_route_at, arrived_at: when the crew first reported en route and at scene
+      * cleared_at, cleared_by, clear_reason: when the deployment ended and why
+      * diversion: the unit was taken off a less urgent incident to come to this one
+    """
+
+    class ClearReason(models.TextChoices):
+        STOOD_DOWN = "stood_down", "Stood down"
+        DIVERTED = "diverted", "Diverted to a more urgent incident"
+        COMPLETED = "completed", "Finished at the incident"
+        UNAVAILABLE = "unavailable", "Became unavailable"
+
+    incident = models.ForeignKey("incidents.Incident", models.PROTECT, related_name="assignments")
+    resource = models.ForeignKey(Resource, models.PROTECT, related_name="assignments")
+    assigned_at = models.DateTimeField()
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    diversion = models.BooleanField(default=False)
+    en_route_at = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    clear_reason = models.CharField(max_length=16, choices=ClearReason, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource"],
+                condition=Q(cleared_at__isnull=True),
+                name="dispatch_assignment_one_active_per_resource",
+            ),
+        ]
+        indexes = [models.Index(fields=["incident", "assigned_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} -> incident {self.incident_id}"
+
+    @property
+    def active(self) -> bool:
+        return self.cleared_at is None
