@@ -166,6 +166,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The site-wide assets (site.css, live.js, vendored htmx and Leaflet) belong to no app.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = os.getenv("STATIC_ROOT") or None
 # Every asset is served by the app itself from the package (control rooms sit on closed
 # networks): no collectstatic step and no CDN.

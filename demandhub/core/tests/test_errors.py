@@ -54,3 +54,20 @@ def test_a_forbidden_page_says_so_without_detail(client, call_handler):
 
 def test_the_health_check_is_public_and_says_only_ok(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(
+    "asset",
+    [
+        "/static/demandhub/site.css",
+        "/static/demandhub/live.js",
+        "/static/vendor/htmx/htmx.min.js",
+        "/static/vendor/leaflet/leaflet.js",
+        "/static/vendor/leaflet/leaflet.css",
+    ],
+)
+def test_every_asset_is_served_by_the_app_itself_to_anyone(client, asset):
+    response = client.get(asset)
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)
