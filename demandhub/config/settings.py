@@ -203,6 +203,3 @@ DISPATCH_POSITION_MARGIN_KM = float(os.getenv("DISPATCH_POSITION_MARGIN_KM", "50
 # An OSRM server on the force network (http://osrm.internal:5000); unset: great-circle estimates.
 OSRM_URL = os.getenv("OSRM_URL", "")
 OSRM_TIMEOUT_SECONDS = float(os.getenv("OSRM_TIMEOUT_SECONDS", "2"))
-# The site-wide assets (demandhub/static: site.css, live.js, vendored htmx and Leaflet) belong
-# to no app, so the finders must be told where they are; without this they answer 404.
-STATICFILES_DIRS = [BASE_DIR / "static"]
