@@ -7,32 +7,27 @@ capability is not offered at all, so list here only what the crew truly cannot d
 
 from collections.abc import Iterable
 
-# Classification code -> capabilities every unit sent must have.
+# Classification code (incidents.classifications) -> capabilities every unit sent must have.
 FOR_CLASSIFICATION: dict[str, frozenset[str]] = {
-    "firearms": frozenset({"firearms"}),
-    "firearms_incident": frozenset({"firearms"}),
-    "armed_robbery": frozenset({"firearms"}),
-    "shots_fired": frozenset({"firearms"}),
-    "dangerous_dog": frozenset({"police_dog"}),
-    "public_disorder": frozenset({"public_order"}),
-    "riot": frozenset({"public_order"}),
-    "serious_collision": frozenset({"collision_investigation"}),
-    "fatal_collision": frozenset({"collision_investigation"}),
-    "pursuit": frozenset({"pursuit"}),
+    "CRIME-FIREARMS": frozenset({"firearms"}),
+    "FIREARMS": frozenset({"firearms"}),
+    "PSW-DANGEROUS-DOG": frozenset({"police_dog"}),
+    "CRIME-PUBLIC-DISORDER-SERIOUS": frozenset({"public_order"}),
+    "TRANSPORT-RTC-FATAL": frozenset({"collision_investigation"}),
 }
 
-# Warning code (incidents.queries.warnings_for) -> capabilities every unit sent must have.
+# Warning marker code (incidents.models.WarningMarker.Code, as incidents.queries.warnings_for
+# returns them) -> capabilities every unit sent must have. A firearms certificate holder at the
+# address means guns within reach: armed officers go.
 FOR_WARNING: dict[str, frozenset[str]] = {
-    "firearms": frozenset({"firearms"}),
-    "firearm": frozenset({"firearms"}),
-    "gun": frozenset({"firearms"}),
-    "dangerous_dog": frozenset({"police_dog"}),
-    "dogs_on_premises": frozenset({"police_dog"}),
+    "FIREARMS_CERTIFICATE": frozenset({"firearms"}),
+    "FIREARMS": frozenset({"firearms"}),
+    "DANGEROUS_DOG": frozenset({"police_dog"}),
 }
 
 
 def required_capabilities(classification: str, warnings: Iterable[str]) -> frozenset[str]:
-    needed = set(FOR_CLASSIFICATION.get(classification.strip().lower(), frozenset()))
+    needed = set(FOR_CLASSIFICATION.get(classification.strip().upper(), frozenset()))
     for code in warnings:
-        needed |= FOR_WARNING.get(code.strip().lower(), frozenset())
+        needed |= FOR_WARNING.get(code.strip().upper(), frozenset())
     return frozenset(needed)

@@ -79,7 +79,7 @@ def test_units_not_available_are_not_offered():
 def test_a_firearms_incident_is_offered_only_armed_units():
     armed = frozenset({"firearms", "taser"})
     fleet = Fleet([unit("R1", 1), unit("AR1", 6, kind="armed_response", capabilities=armed)])
-    needs = required_capabilities("FIREARMS", [])
+    needs = required_capabilities("crime-firearms", [])
 
     assert calls(recommend(target(required=needs), fleet, now=NOW)) == ["AR1"]
 
@@ -87,7 +87,7 @@ def test_a_firearms_incident_is_offered_only_armed_units():
 def test_a_dangerous_dog_warning_needs_a_dog_unit():
     dogs = frozenset({"police_dog", "search"})
     fleet = Fleet([unit("R1", 1), unit("DOG1", 6, kind="dog_unit", capabilities=dogs)])
-    needs = required_capabilities("assault", ["dangerous_dog", "domestic"])
+    needs = required_capabilities("CRIME-VIOLENCE", ["dangerous_dog", "domestic_abuse"])
 
     assert needs == {"police_dog"}
     assert calls(recommend(target(grade=2, required=needs), fleet, now=NOW)) == ["DOG1"]
@@ -179,3 +179,10 @@ def test_road_times_reorder_the_candidates_and_fill_gaps_with_estimates():
 
 def test_an_empty_fleet_recommends_nothing():
     assert recommend(target(), Fleet([]), now=NOW) == []
+
+
+def test_a_firearms_certificate_at_the_address_needs_armed_officers():
+    assert required_capabilities("CRIME-BURGLARY-DWELLING", ["firearms_certificate"]) == {
+        "firearms"
+    }
+    assert required_capabilities("CRIME-THEFT", ["drugs", "mental_health"]) == frozenset()
