@@ -57,3 +57,30 @@ def _label(status: str) -> str:
         return str(Resource.Status(status).label)
     except ValueError:
         return status
+
+
+class ResourceNotAvailable(DispatchError):
+    """The unit cannot be sent: off duty, busy with a more urgent incident, already here..."""
+
+    code = "resource_not_available"
+
+
+class IncidentNotAwaitingDeployment(DispatchError):
+    code = "incident_not_awaiting_deployment"
+
+    def __init__(self, reference: str, status_label: str) -> None:
+        super().__init__(f"{reference} is {status_label.lower()}: units cannot be sent to it.")
+
+
+class NothingToAssign(DispatchError):
+    code = "nothing_to_assign"
+
+    def __init__(self) -> None:
+        super().__init__("Choose at least one unit to assign.")
+
+
+class AssignmentAlreadyCleared(DispatchError):
+    code = "assignment_already_cleared"
+
+    def __init__(self, call_sign: str) -> None:
+        super().__init__(f"{call_sign} is no longer assigned to that incident.")
