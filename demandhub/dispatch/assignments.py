@@ -46,12 +46,12 @@ DEPLOYABLE = frozenset(
 def _move_incident(incident: Incident, to: str, *, by: User | None, reason: str) -> None:
     """Move the (locked) incident along its own lifecycle, through awaiting deployment if
     it is only graded; no move if it is already there or the incidents workflow has no path."""
-    if incident.status == to:
-        return
-    if incident.status == IncidentStatus.GRADED and to != IncidentStatus.AWAITING_DEPLOYMENT:
+    start = incident.status
+    if start == IncidentStatus.GRADED and to != IncidentStatus.AWAITING_DEPLOYMENT:
         incident_workflow.move(incident, IncidentStatus.AWAITING_DEPLOYMENT, by=by, reason=reason)
-    if to in incident_workflow.NEXT[incident.status]:
+    if to != incident.status and to in incident_workflow.NEXT[incident.status]:
         incident_workflow.move(incident, to, by=by, reason=reason)
+    if incident.status != start:
         incident.save(update_fields=["status"])
         realtime.announce("incidents", "incident.status", incident.pk)
 
