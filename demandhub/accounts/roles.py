@@ -83,6 +83,7 @@ ROLES: tuple[Role, ...] = (
             "dispatch.view_resource",
             "audit.view_event",
             *DISPATCH_CONTROL,
+            "dispatch.view_deadline_alerts",
         ),
     ),
     Role(

@@ -184,6 +184,9 @@ class Assignment(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["incident", "assigned_at"])]
+        permissions = [
+            ("view_deadline_alerts", "Can see attendance deadline alerts"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.resource_id} -> incident {self.incident_id}"

@@ -2,7 +2,7 @@
 // "resources" group. No tile layer unless one is configured (closed networks): the policing
 // area outlines still orient the reader. Units that never reported sit at their station, hollow.
 (function () {
-  var el = document.getElementById("board-map");
+  var el = document.getElementById("board-map") || document.getElementById("console-map");
   if (!el || typeof L === "undefined") return;
   var COLOURS = {
     available: "#067647", assigned: "#b54708", en_route: "#b54708", at_scene: "#b42318",
@@ -34,6 +34,14 @@
         { direction: "top" }).addTo(units);
       bounds.extend([u.lat, u.lon]);
     });
+    (data.incidents || []).forEach(function (i) {
+      var colour = i.grade === 1 ? "#b42318" : i.grade === 2 ? "#b54708" : "#12355b";
+      L.marker([i.lat, i.lon], {
+        icon: L.divIcon({ className: "incident-pin g" + i.grade, html: "G" + i.grade, iconSize: [26, 26] }),
+        keyboard: false
+      }).bindTooltip(i.reference + " · " + i.status.replace(/_/g, " "), { direction: "top" }).addTo(units);
+      bounds.extend([i.lat, i.lon]);
+    });
     if (!fitted) {
       if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20] });
       else map.setView([52.3, 0.0], 9);
@@ -51,6 +59,8 @@
       .finally(function () { pending = false; if (again) { again = false; refresh(); } });
   }
   refresh();
-  var board = el.closest("[data-live-group]");
-  if (board) board.addEventListener("live:changed", refresh);
+  // Every live group on the page moves something on the map (units, incidents).
+  document.querySelectorAll("[data-live-group]").forEach(function (group) {
+    group.addEventListener("live:changed", refresh);
+  });
 })();
