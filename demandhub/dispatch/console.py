@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -16,10 +16,10 @@ from demandhub.incidents.permissions import access_incident
 from demandhub.incidents.queries import warnings_for
 
 from . import assignments, stack
+from .board import map_unit
 from .errors import DispatchError
 from .models import Assignment, Resource
 from .positions import is_stale
-from .board import map_unit
 from .queries import resources_for_board, unit_of
 
 HTMX_STATUS_OK = 200
@@ -100,7 +100,9 @@ def stand_down(request: HttpRequest, pk: int) -> HttpResponse:
     access_incident(request.user, assignment.incident_id)  # type: ignore[arg-type]
     status = HTMX_STATUS_OK
     try:
-        assignments.stand_down(assignment, by=request.user, reason=request.POST.get("reason", "")[:200])  # type: ignore[arg-type]
+        assignments.stand_down(
+            assignment, by=request.user, reason=request.POST.get("reason", "")[:200]
+        )  # type: ignore[arg-type]
         messages.success(request, f"{assignment.resource.call_sign} stood down.")
     except DispatchError as e:
         messages.error(request, str(e))
@@ -163,5 +165,3 @@ def deployment_of(user: User) -> tuple[Resource | None, Assignment | None, list[
     incident = assignment.incident
     incident.classification_label = classification_label(incident.classification)  # type: ignore[attr-defined]
     return unit, assignment, list(warnings_for(incident))
-
-

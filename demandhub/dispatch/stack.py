@@ -69,12 +69,11 @@ def deployed_incidents() -> QuerySet[Incident]:
 
 def commitment_grades() -> dict[int, int]:
     """Resource pk -> grade of the incident it is assigned to, for every active assignment."""
-    return {
-        resource_id: grade
-        for resource_id, grade in Assignment.objects.filter(
+    return dict(
+        Assignment.objects.filter(
             cleared_at__isnull=True, incident__grade__isnull=False
         ).values_list("resource_id", "incident__grade")
-    }
+    )
 
 
 @dataclass

@@ -16,7 +16,9 @@ def duration(value: timedelta | None) -> str:
     sign = "-" if total < 0 else ""
     minutes, seconds = divmod(abs(total), 60)
     hours, minutes = divmod(minutes, 60)
-    return f"{sign}{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{sign}{minutes}:{seconds:02d}"
+    return (
+        f"{sign}{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{sign}{minutes}:{seconds:02d}"
+    )
 
 
 @register.filter
