@@ -166,7 +166,8 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
         subject_id="",
         accepted=len(track),
         refused=len(refused),
-        moved=sorted(u.call_sign for u in moved.values()),
+        moved=len(moved),
+        units=sorted(u.call_sign for u in moved.values())[:100],
         refusals=[{"index": o.index, "call_sign": o.call_sign, "error": o.error} for o in refused][
             :50
         ],

@@ -33,7 +33,11 @@ def position_bounds() -> Bounds | None:
 
 def resources_for_board() -> QuerySet[Resource]:
     """Every unit with what the board shows of it, in call-sign order."""
-    return Resource.objects.select_related("home_station__area").order_by("call_sign")
+    return (
+        Resource.objects.select_related("home_station__area")
+        .prefetch_related("crew")
+        .order_by("call_sign")
+    )
 
 
 def unit_of(user: User) -> Resource | None:

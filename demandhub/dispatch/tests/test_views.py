@@ -15,9 +15,12 @@ Status = Resource.Status
 HTMX = {"HX-Request": "true"}
 
 
-def test_the_board_groups_units_by_status_and_flags_stale_positions(client, dispatcher):
+def test_the_board_groups_units_by_status_and_flags_stale_positions(
+    client, dispatcher, response_officer
+):
     now = timezone.now()
-    ResourceFactory(call_sign="FRESH", latitude=52.2, longitude=0.1, position_at=now)
+    fresh = ResourceFactory(call_sign="FRESH", latitude=52.2, longitude=0.1, position_at=now)
+    book_on(fresh, by=response_officer)
     ResourceFactory(
         call_sign="OLD", latitude=52.2, longitude=0.1, position_at=now - timedelta(minutes=12)
     )
@@ -35,6 +38,7 @@ def test_the_board_groups_units_by_status_and_flags_stale_positions(client, disp
     assert "OLD" in available
     assert "BUSY" in committed
     assert "stale 12 min" in available
+    assert f"Crew: {response_officer}" in available
     assert available.count("stale-flag") == 1
     assert 'data-live-group="resources"' in page
 
@@ -47,11 +51,11 @@ def test_the_board_costs_the_same_queries_for_five_units_as_for_fifty(
     client.get(url, headers=HTMX)  # warm the permission cache of the session user
     ResourceFactory.create_batch(5)
 
-    # session, user, user perms, group perms, units with stations and areas
-    with django_assert_num_queries(5, exact=True):
+    # session, user, user perms, group perms, units with stations and areas, their crews
+    with django_assert_num_queries(6, exact=True):
         client.get(url, headers=HTMX)
     ResourceFactory.create_batch(45)
-    with django_assert_num_queries(5, exact=True):
+    with django_assert_num_queries(6, exact=True):
         response = client.get(url, headers=HTMX)
 
     assert response.content.decode().count('<li class="unit') == 50
