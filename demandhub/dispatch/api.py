@@ -135,7 +135,7 @@ def resources(request: HttpRequest) -> list[ResourceOut]:
     return [_resource_out(r, now, max_age) for r in resources_for_board()]
 
 
-@router.post("/resources/{pk}/status", response=ResourceOut, summary="Change a unit's status")
+@router.post("/resources/{int:pk}/status", response=ResourceOut, summary="Change a unit's status")
 def change_status(request: HttpRequest, pk: int, body: StatusIn) -> ResourceOut:
     resource = access_resource(request.user, pk)  # type: ignore[arg-type]
     if not can_change_status(request.user, resource):  # type: ignore[arg-type]

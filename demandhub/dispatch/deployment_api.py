@@ -78,7 +78,7 @@ def _out(a: Assignment) -> AssignmentOut:
 
 
 @router.get(
-    "/incidents/{pk}/recommendations",
+    "/incidents/{int:pk}/recommendations",
     response=RecommendationsOut,
     summary="Suitable units for an incident, soonest arrival first",
 )
@@ -111,7 +111,7 @@ def recommendations(request: HttpRequest, pk: int) -> RecommendationsOut:
 
 
 @router.post(
-    "/incidents/{pk}/assignments",
+    "/incidents/{int:pk}/assignments",
     response={201: list[AssignmentOut], 422: dict[str, str]},
     summary="Assign one or more units to an incident, all or none",
 )
@@ -128,7 +128,7 @@ def assign(request: HttpRequest, pk: int, body: AssignIn) -> JsonResponse:
     return JsonResponse([_out(a).model_dump() for a in made], safe=False, status=201)
 
 
-@router.post("/assignments/{pk}/stand-down", response=AssignmentOut, summary="Stand a unit down")
+@router.post("/assignments/{int:pk}/stand-down", response=AssignmentOut, summary="Stand a unit down")
 def stand_down(request: HttpRequest, pk: int, body: StandDownIn) -> AssignmentOut:
     _require_dispatcher(request)
     assignment = get_object_or_404(Assignment.objects.select_related("resource"), pk=pk)
