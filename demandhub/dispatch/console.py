@@ -88,7 +88,10 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             names = ", ".join(a.resource.call_sign for a in made)
             messages.success(request, f"{names} assigned to {incident.reference}.")
-    response = render(request, "dispatch/console.html#incidents", _console_context(request))
+    context = _console_context(request)
+    if status == HTMX_STATUS_OK:
+        context["assigned_to"] = incident.reference  # clears the recommendation pane
+    response = render(request, "dispatch/console.html#incidents", context)
     response.status_code = status
     return response
 

@@ -128,7 +128,9 @@ def assign(request: HttpRequest, pk: int, body: AssignIn) -> JsonResponse:
     return JsonResponse([_out(a).model_dump() for a in made], safe=False, status=201)
 
 
-@router.post("/assignments/{int:pk}/stand-down", response=AssignmentOut, summary="Stand a unit down")
+@router.post(
+    "/assignments/{int:pk}/stand-down", response=AssignmentOut, summary="Stand a unit down"
+)
 def stand_down(request: HttpRequest, pk: int, body: StandDownIn) -> AssignmentOut:
     _require_dispatcher(request)
     assignment = get_object_or_404(Assignment.objects.select_related("resource"), pk=pk)

@@ -44,6 +44,8 @@ def _board_response(request: HttpRequest, status: int = 200) -> HttpResponse:
         "can_change": request.user.has_perm("dispatch.change_resource_status"),
     }
     template = "dispatch/board.html#units" if request.htmx else "dispatch/board.html"  # type: ignore[attr-defined]
+    if request.htmx and request.GET.get("compact"):  # type: ignore[attr-defined]
+        template = "dispatch/board.html#compact"  # the dispatcher console's summary
     return render(request, template, context, status=status)
 
 

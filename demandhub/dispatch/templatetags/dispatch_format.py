@@ -29,3 +29,13 @@ def minutes(seconds: float | None) -> str:
     value = abs(seconds) / 60
     whole = int(value) if value == int(value) else int(value) + 1
     return str(whole)
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    from demandhub.dispatch.models import Resource
+
+    try:
+        return str(Resource.Kind(kind).label)
+    except ValueError:
+        return kind

@@ -100,6 +100,8 @@ def test_the_dispatcher_assigns_from_the_console_and_a_refusal_is_explained(clie
     assert "R02 is off duty" in refused.content.decode()
     assert ok.status_code == 200
     assert f"R01 assigned to {incident.reference}." in ok.content.decode()
+    assert 'id="recommend-pane" hx-swap-oob="true"' in ok.content.decode()
+    assert "hx-swap-oob" not in refused.content.decode()
     assert again.status_code == 409
     assert junk.status_code == 422
     assert Assignment.objects.get().resource == unit

@@ -221,3 +221,15 @@ def test_the_consoles_assets_are_served_by_the_app(client, path):
     response = client.get(path)
 
     assert response.status_code == 200
+
+
+def test_the_consoles_compact_board_lists_every_unit_by_status(client, dispatcher):
+    ResourceFactory(call_sign="R01")
+    ResourceFactory(call_sign="R02", status=Status.AT_SCENE)
+    client.force_login(dispatcher)
+
+    page = client.get(reverse("dispatch:board") + "?compact=1", headers=HTMX).content.decode()
+
+    committed = page.split("column-committed")[1].split("</div>")[0]
+    assert 'data-call-sign="R02"' in committed
+    assert 'data-call-sign="R01"' in page.split("column-available")[1].split("</div>")[0]
