@@ -1,8 +1,5 @@
-"""Run every benchmark in this folder (bench/<app>_<what>.py), or those named on the command line.
-
-python -m bench                      # all
-python -m bench dispatch_recommend   # one
-"""
+"""`python -m bench [name ...]`: run the benchmarks (every bench/*.py with a main()), or those
+named. Results go to stdout; docs/benchmarks.md records them with their commands."""
 
 import importlib
 import pkgutil
@@ -10,19 +7,16 @@ import sys
 from pathlib import Path
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str]) -> None:
     here = Path(__file__).parent
-    names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_"))
-    wanted = argv or names
-    unknown = sorted(set(wanted) - set(names))
-    if unknown:
-        print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(names)}")
-        return 2
-    for name in wanted:
-        print(f"== bench.{name}")
-        importlib.import_module(f"bench.{name}").main()
-    return 0
+    names = argv or sorted(
+        m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_")
+    )
+    for name in names:
+        module = importlib.import_module(f"bench.{name}")
+        print(f"== {name}")
+        module.main([])
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    main(sys.argv[1:])

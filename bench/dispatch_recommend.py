@@ -12,6 +12,7 @@ this machine is shared and noisy; the ratio of medians is the result to compare.
 import math
 import random
 import statistics
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -125,7 +126,7 @@ def build_and_recommend(units: list[Unit], t: Target) -> tuple[float, float]:
     return built - start, time.perf_counter() - start
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     rng = random.Random(4)
     units, ts = fleet_units(rng), targets(rng)
     fleet = Fleet(units)
@@ -161,4 +162,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -54,6 +54,12 @@ CONSOLES: tuple[Console, ...] = (
         "Your unit's status, deployments and warnings, on a phone-sized screen.",
     ),
     Console(
+        "Staffing calculator",
+        "analytics:capacity",
+        "analytics.view_capacity",
+        "Erlang C per channel: service level, answer time and the fewest staff for a target.",
+    ),
+    Console(
         "API documentation",
         "api-1.0.0:openapi-view",
         "",

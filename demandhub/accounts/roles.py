@@ -19,6 +19,7 @@ REFERENCE_READ = ("forces.view_force", "forces.view_policingarea", "forces.view_
 INCIDENT_READ = ("incidents.view_incident",)
 # Dispatch (issue 4): changing any unit's status and assigning units to incidents.
 DISPATCH_CONTROL = ("dispatch.change_resource_status", "dispatch.assign_resource")
+CAPACITY = ("analytics.view_capacity",)
 
 ROLES: tuple[Role, ...] = (
     Role(
@@ -84,13 +85,20 @@ ROLES: tuple[Role, ...] = (
             "audit.view_event",
             *DISPATCH_CONTROL,
             "dispatch.view_deadline_alerts",
+            *CAPACITY,
         ),
     ),
     Role(
         "analyst",
         "Analyst",
         "Reports on demand, answer and attendance times and crime-recording accuracy.",
-        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource", "audit.view_event"),
+        (
+            *REFERENCE_READ,
+            *INCIDENT_READ,
+            "dispatch.view_resource",
+            "audit.view_event",
+            *CAPACITY,
+        ),
     ),
     Role(
         "administrator",
@@ -115,6 +123,7 @@ ROLES: tuple[Role, ...] = (
             "dispatch.view_resource",
             "dispatch.add_resource",
             "dispatch.change_resource",
+            *CAPACITY,
         ),
     ),
     Role(

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("demandhub.accounts.urls")),
     path("force/", include("demandhub.forces.urls")),
     path("audit/", include("demandhub.audit.urls")),
+    path("capacity/", include("demandhub.analytics.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
