@@ -42,6 +42,18 @@ CONSOLES: tuple[Console, ...] = (
         "Accounts, roles, API tokens, policing areas, stations and resources.",
     ),
     Console(
+        "Dispatcher console",
+        "dispatch:console",
+        "dispatch.assign_resource",
+        "Incidents awaiting deployment with their deadlines, recommended units, assignment.",
+    ),
+    Console(
+        "Deadline alerts",
+        "dispatch:alerts",
+        "dispatch.view_deadline_alerts",
+        "Incidents close to or past their attendance target.",
+    ),
+    Console(
         "Resource board",
         "dispatch:board",
         "dispatch.view_resource",
@@ -58,6 +70,36 @@ CONSOLES: tuple[Console, ...] = (
         "analytics:capacity",
         "analytics.view_capacity",
         "Erlang C per channel: service level, answer time and the fewest staff for a target.",
+    ),
+    Console(
+        "Incidents",
+        "incidents:board",
+        "incidents.view_incident",
+        "Active incidents by grade with their deadlines; raise and grade new incidents.",
+    ),
+    Console(
+        "Call handler: new incident",
+        "incidents:new",
+        "incidents.raise_incident",
+        "Location, THRIVE+ and grade in one screen, with history, warnings and duplicates.",
+    ),
+    Console(
+        "Resolution team queue",
+        "incidents:resolution_queue",
+        "incidents.resolve_incident",
+        "Grade 4 incidents to resolve without deployment.",
+    ),
+    Console(
+        "Quality review",
+        "incidents:reviews",
+        "incidents.review_resolution",
+        "Sampled resolutions to score, and the results.",
+    ),
+    Console(
+        "Safeguarding referrals",
+        "safeguarding:queue",
+        "safeguarding.view_referral",
+        "Referrals to mental health practitioners and PVP duty contacts, with response times.",
     ),
     Console(
         "API documentation",

@@ -146,3 +146,42 @@ ROLES_BY_NAME: dict[str, Role] = {role.name: role for role in ROLES}
 
 # Roles whose holders may open the Django admin for reference data.
 ADMIN_SITE_ROLES = frozenset({"administrator"})
+
+
+# Incidents and safeguarding (issue 3): capabilities added to existing roles.
+_INCIDENT_CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "call_handler": (
+        "incidents.raise_incident",
+        "incidents.grade_incident",
+        "incidents.redirect_incident",
+    ),
+    "dispatcher": ("incidents.close_incident", "incidents.redirect_incident"),
+    "resolution_officer": (
+        "incidents.view_incident",
+        "incidents.resolve_incident",
+        "incidents.redirect_incident",
+    ),
+    "supervisor": (
+        "incidents.raise_incident",
+        "incidents.grade_incident",
+        "incidents.regrade_incident",
+        "incidents.review_resolution",
+        "incidents.redirect_incident",
+        "incidents.close_incident",
+        "incidents.manage_warning",
+        "incidents.exchange_eido",
+    ),
+    "safeguarding_practitioner": (
+        "incidents.view_incident",
+        "safeguarding.view_referral",
+        "safeguarding.respond_referral",
+        "safeguarding.make_referral",
+    ),
+}
+for _role in ("call_handler", "supervisor", "resolution_officer"):
+    _INCIDENT_CAPABILITIES[_role] += ("safeguarding.make_referral", "safeguarding.view_referral")
+ROLES = tuple(
+    Role(r.name, r.title, r.duty, r.permissions + _INCIDENT_CAPABILITIES.get(r.name, ()))
+    for r in ROLES
+)
+ROLES_BY_NAME = {role.name: role for role in ROLES}

@@ -63,3 +63,6 @@ api.add_router("/audit", audit_router)
 from demandhub.dispatch.api import router as dispatch_router  # noqa: E402
 
 api.add_router("/dispatch", dispatch_router)
+from demandhub.dispatch.deployment_api import router as deployment_router  # noqa: E402
+
+api.add_router("/dispatch", deployment_router)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "demandhub.incidents",
     "demandhub.dispatch",
     "demandhub.analytics",
+    "demandhub.safeguarding",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,15 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Incidents (issue 3). NENA's EIDO schema is not shipped: point this at its openapi.yaml.
+EIDO_SCHEMA_PATH = os.getenv("EIDO_SCHEMA_PATH", "")
+# what3words resolution; without a key, addresses are kept and flagged unresolved.
+WHAT3WORDS_API_KEY = envsecret("WHAT3WORDS_API_KEY") or ""
+WHAT3WORDS_API_URL = os.getenv("WHAT3WORDS_API_URL", "https://api.what3words.com/v3")
+# Share (0-1) of incidents resolved without deployment sampled for supervisor quality review.
+INCIDENT_QA_SAMPLE_SHARE = float(os.getenv("INCIDENT_QA_SAMPLE_SHARE", "0.1"))
+# A force's own classification list (JSON); empty = the built-in NSIR-based list.
+INCIDENT_CLASSIFICATIONS_FILE = os.getenv("INCIDENT_CLASSIFICATIONS_FILE", "")
 # Dispatch (docs/operations.md). A position older than this is shown as stale.
 DISPATCH_STALE_POSITION_SECONDS = int(os.getenv("DISPATCH_STALE_POSITION_SECONDS", "300"))
 # How far ahead of the hub's clock a device's fix may be before it is refused as from the future.

@@ -34,6 +34,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("incidents/", include("demandhub.incidents.urls")),
+    path("safeguarding/", include("demandhub.safeguarding.urls")),
 ]
 
 handler400 = "demandhub.core.views.bad_request"

@@ -14,6 +14,7 @@ GROUPS: dict[str, str] = {
     "audit": "audit.view_event",
     "incidents": "incidents.view_incident",
     "resources": "dispatch.view_resource",
+    "safeguarding": "safeguarding.view_referral",
 }
 
 

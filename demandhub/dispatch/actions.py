@@ -13,6 +13,7 @@ from demandhub.audit.models import Action
 from demandhub.core import realtime
 
 from . import workflow
+from .assignments import follow_status
 from .errors import (
     AlreadyBookedOn,
     CommittedUnitCannotBookOff,
@@ -38,6 +39,7 @@ def change_status(resource: Resource, to: str, *, by: User | None, reason: str =
     old = resource.status
     workflow.move(resource, to, by=by, reason=reason)
     resource.save(update_fields=["status", "status_changed_at"])
+    follow_status(resource, old, to, by=by)
     audit.record(
         Action.RESOURCE_STATUS_CHANGED,
         actor=by,

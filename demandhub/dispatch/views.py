@@ -111,7 +111,10 @@ def mdt(request: HttpRequest) -> HttpResponse:
 
 
 def _mdt_response(request: HttpRequest, unit: object, status: int = 200) -> HttpResponse:
-    context: dict[str, object] = {"unit": unit}
+    from .console import deployment_of
+
+    unit, assignment, warnings = deployment_of(request.user)  # type: ignore[arg-type]
+    context: dict[str, object] = {"unit": unit, "assignment": assignment, "warnings": warnings}
     if unit is not None:
         context["choices"] = [
             (s, workflow.Status(s).label)

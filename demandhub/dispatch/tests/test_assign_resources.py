@@ -1,9 +1,5 @@
 import pytest
 
-pytest.importorskip("demandhub.incidents.workflow", reason="needs the incidents branch in main")
-
-import pytest
-
 from demandhub.audit.models import Action, Event
 from demandhub.dispatch.assignments import assign_resources, reassign, stand_down
 from demandhub.dispatch.errors import (

@@ -1,10 +1,5 @@
 """Many dispatchers assigning the same unit at the same moment: exactly one wins."""
 
-import pytest
-
-pytest.importorskip("demandhub.incidents.workflow", reason="needs the incidents branch in main")
-
-
 import threading
 
 import pytest

@@ -1,9 +1,5 @@
 """The dispatcher console, the supervisor's alerts and the crew's deployment on the terminal."""
 
-import pytest
-
-pytest.importorskip("demandhub.incidents.workflow", reason="needs the incidents branch in main")
-
 from datetime import UTC, datetime, timedelta
 
 from django.urls import reverse

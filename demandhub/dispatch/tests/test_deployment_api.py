@@ -1,7 +1,3 @@
-import pytest
-
-pytest.importorskip("demandhub.incidents.workflow", reason="needs the incidents branch in main")
-
 from django.utils import timezone
 
 from demandhub.dispatch.models import Assignment

@@ -1,10 +1,5 @@
 """The crew's status changes drive the assignment's times and the incident's status."""
 
-import pytest
-
-pytest.importorskip("demandhub.incidents.workflow", reason="needs the incidents branch in main")
-
-
 from demandhub.dispatch.actions import change_status
 from demandhub.dispatch.assignments import assign_resources
 from demandhub.dispatch.models import Assignment, Resource

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SafeguardingConfig(AppConfig):
+    name = "demandhub.safeguarding"
+    label = "safeguarding"
+    verbose_name = "Safeguarding"
