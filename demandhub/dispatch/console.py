@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from demandhub.accounts.models import User
+from demandhub.forces.models import PolicingArea
 from demandhub.incidents.classifications import catalogue
 from demandhub.incidents.models import Incident
 from demandhub.incidents.permissions import access_incident
@@ -142,7 +143,11 @@ def console_map(request: HttpRequest) -> JsonResponse:
             latitude__isnull=False,
         )
     ]
-    return JsonResponse({"units": units, "incidents": incidents, "areas": []})
+    areas = [
+        {"name": a.name, "type": a.area_type, "boundary": a.boundary}
+        for a in PolicingArea.objects.only("name", "area_type", "boundary")
+    ]
+    return JsonResponse({"units": units, "incidents": incidents, "areas": areas})
 
 
 @require_GET

@@ -174,7 +174,7 @@ def test_the_crew_sees_its_deployment_with_warnings_and_location(
     unit = ResourceFactory(call_sign="R07", status=Status.OFF_DUTY)
     book_on(unit, by=response_officer)
     incident = incident_awaiting(
-        grade=1, latitude=52.2053, longitude=0.1218, location={"text": "Market Hill, Cambridge"}
+        grade=1, latitude=52.2053, longitude=0.1218, address="Market Hill, Cambridge"
     )
     WarningMarkerFactory(latitude=52.2053, longitude=0.1218, details="Two Rottweilers")
     assign_resources(incident, [unit], by=dispatcher)
