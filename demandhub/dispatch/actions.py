@@ -13,7 +13,7 @@ from demandhub.audit.models import Action
 from demandhub.core import realtime
 
 from . import workflow
-from .assignments import follow_status
+from .assignments import follow_status, lock_incident_of
 from .errors import (
     AlreadyBookedOn,
     CommittedUnitCannotBookOff,
@@ -33,6 +33,7 @@ def change_status(resource: Resource, to: str, *, by: User | None, reason: str =
 
     Assigned is refused here: only an assignment sets it. by=None: a system change.
     """
+    lock_incident_of(resource)
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
     if to in workflow.SET_BY_ASSIGNMENT:
         raise StatusSetByAssignment(resource.call_sign)

@@ -106,15 +106,24 @@ def assign_resources(
     """
     if not resources:
         raise NothingToAssign
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    wanted = {r.pk for r in resources}
+    # Lock order, as in every dispatch write: incidents (by pk), then units (by pk). The
+    # incidents a diversion would take units from are locked here too, before the units.
+    involved = {incident.pk} | set(
+        Assignment.objects.filter(resource__in=wanted, cleared_at__isnull=True).values_list(
+            "incident_id", flat=True
+        )
+    )
+    locked = {
+        i.pk: i for i in Incident.objects.select_for_update().filter(pk__in=involved).order_by("pk")
+    }
+    incident = locked[incident.pk]
     if incident.status not in DEPLOYABLE:
         raise IncidentNotAwaitingDeployment(incident.reference, incident.get_status_display())
-    units = list(
-        Resource.objects.select_for_update().filter(pk__in={r.pk for r in resources}).order_by("pk")
-    )
+    units = list(Resource.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
     active = {
         a.resource_id: a
-        for a in Assignment.objects.select_for_update()
+        for a in Assignment.objects.select_for_update(of=("self",))
         .select_related("incident")
         .filter(resource__in=units, cleared_at__isnull=True)
     }
@@ -198,6 +207,18 @@ def reassign(assignment: Assignment, to: Incident, *, by: User) -> Assignment:
     stand_down(assignment, by=by, reason="reassigned")
     unit = Resource.objects.get(pk=assignment.resource_id)
     return assign_resources(to, [unit], by=by)[0]
+
+
+def lock_incident_of(unit: Resource) -> None:
+    """Lock the incident the unit is assigned to, if any, before the unit itself is locked,
+    keeping the incidents-then-units order of every dispatch write (no deadlocks)."""
+    incident_id = (
+        Assignment.objects.filter(resource=unit, cleared_at__isnull=True)
+        .values_list("incident_id", flat=True)
+        .first()
+    )
+    if incident_id is not None:
+        list(Incident.objects.select_for_update().filter(pk=incident_id).values_list("pk"))
 
 
 def follow_status(unit: Resource, old: str, new: str, *, by: User | None) -> None:

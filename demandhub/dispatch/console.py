@@ -1,6 +1,9 @@
 """The dispatcher console, the supervisor's deadline alerts and the crew's deployment view
 (thin views over stack.py reads and assignments.py actions)."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -23,7 +26,7 @@ from .models import Assignment, Resource
 from .positions import is_stale
 from .queries import resources_for_board, unit_of
 
-HTMX_STATUS_OK = 200
+OK = 200
 
 
 def _require_dispatcher(request: HttpRequest) -> None:
@@ -74,10 +77,11 @@ def recommendations(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     _require_dispatcher(request)
     incident = access_incident(request.user, pk)  # type: ignore[arg-type]
-    ids = [v for v in request.POST.getlist("resource") if v.isdigit()]
-    units = list(Resource.objects.filter(pk__in=ids))
-    status = HTMX_STATUS_OK
-    if len(units) != len(request.POST.getlist("resource")):
+    # A row's own Assign button sends "only"; the form's button sends the ticked boxes.
+    chosen = set(request.POST.getlist("only")[:1] or request.POST.getlist("resource"))
+    units = list(Resource.objects.filter(pk__in=[v for v in chosen if v.isdigit()]))
+    status = OK
+    if not chosen or len(units) != len(chosen):
         messages.error(request, "Choose units from the list.")
         status = 422
     else:
@@ -90,7 +94,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             names = ", ".join(a.resource.call_sign for a in made)
             messages.success(request, f"{names} assigned to {incident.reference}.")
     context = _console_context(request)
-    if status == HTMX_STATUS_OK:
+    if status == OK:
         context["assigned_to"] = incident.reference  # clears the recommendation pane
     response = render(request, "dispatch/console.html#incidents", context)
     response.status_code = status
@@ -102,7 +106,7 @@ def stand_down(request: HttpRequest, pk: int) -> HttpResponse:
     _require_dispatcher(request)
     assignment = get_object_or_404(Assignment.objects.select_related("resource"), pk=pk)
     access_incident(request.user, assignment.incident_id)  # type: ignore[arg-type]
-    status = HTMX_STATUS_OK
+    status = OK
     try:
         assignments.stand_down(
             assignment, by=request.user, reason=request.POST.get("reason", "")[:200]
@@ -119,10 +123,6 @@ def stand_down(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def console_map(request: HttpRequest) -> JsonResponse:
     _require_dispatcher(request)
-    from datetime import timedelta
-
-    from django.conf import settings
-
     now = timezone.now()
     max_age = timedelta(seconds=settings.DISPATCH_STALE_POSITION_SECONDS)
     units = [

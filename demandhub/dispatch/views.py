@@ -106,11 +106,10 @@ def _require_crew(request: HttpRequest) -> None:
 @require_GET
 def mdt(request: HttpRequest) -> HttpResponse:
     _require_crew(request)
-    unit = unit_of(request.user)  # type: ignore[arg-type]
-    return _mdt_response(request, unit)
+    return _mdt_response(request)
 
 
-def _mdt_response(request: HttpRequest, unit: object, status: int = 200) -> HttpResponse:
+def _mdt_response(request: HttpRequest, status: int = 200) -> HttpResponse:
     from .console import deployment_of
 
     unit, assignment, warnings = deployment_of(request.user)  # type: ignore[arg-type]
@@ -128,7 +127,7 @@ def _mdt_response(request: HttpRequest, unit: object, status: int = 200) -> Http
 
 def _after_mdt_post(request: HttpRequest, status: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
-        return _mdt_response(request, unit_of(request.user), status)  # type: ignore[arg-type]
+        return _mdt_response(request, status)
     return redirect("dispatch:mdt")
 
 

@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import expect
 
 from demandhub.incidents import grading
 
@@ -97,14 +98,9 @@ def test_a_grade_1_is_dispatched_from_the_console_and_the_crew_arrives(server, b
 
     mdt.click("button.to-at_scene")
     mdt.wait_for_selector(".mdt-status:has-text('At scene')")
-    arrived = console.locator("#incidents ul.deployed tr[data-call-sign='DOG01'] td.arrived")
-    console.wait_for_function(
-        "el => /\\d\\d:\\d\\d:\\d\\d/.test(el.textContent)",
-        arg=arrived.element_handle(),
-        timeout=5000,
-    )
-    assert (
-        "met" in console.locator("#incidents ul.deployed tr[data-call-sign='DOG01']").inner_text()
-    )
+    row = console.locator("#incidents ul.deployed tr[data-call-sign='DOG01']")
+    # The row is replaced on each live update: expect() finds it afresh until the arrival shows.
+    expect(row.locator("td.arrived")).to_have_text(re.compile(r"\d\d:\d\d:\d\d"), timeout=5000)
+    expect(row).to_contain_text("met")
     screenshot(console, "dispatch-console-arrival")
     screenshot(mdt, "dispatch-mdt-at-scene")

@@ -187,3 +187,23 @@ def test_the_crew_sees_its_deployment_with_warnings_and_location(
     assert "Two Rottweilers" in page
     assert "52.20530" in page
     assert 'class="big-button to-en_route"' in page
+
+
+def test_a_rows_assign_button_sends_that_unit_alone_and_the_form_sends_the_ticked_ones(
+    client, dispatcher
+):
+    first, second = incident_awaiting(grade=1), incident_awaiting(grade=1)
+    r1, r2, r3 = (ResourceFactory(call_sign=c) for c in ("R01", "R02", "R03"))
+    client.force_login(dispatcher)
+
+    client.post(
+        reverse("dispatch:assign", args=[first.pk]),
+        {"resource": [r2.pk, r3.pk], "only": r1.pk},
+        headers=HTMX,
+    )
+    client.post(
+        reverse("dispatch:assign", args=[second.pk]), {"resource": [r2.pk, r3.pk]}, headers=HTMX
+    )
+
+    assert [a.resource.call_sign for a in first.assignments.all()] == ["R01"]
+    assert sorted(a.resource.call_sign for a in second.assignments.all()) == ["R02", "R03"]
