@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "demandhub.core.middleware.RequestContextMiddleware",
+    "demandhub.core.middleware.JsonApiMethodNotAllowedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -145,7 +146,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.getenv("REDIS_PREFIX", "demandhub")},
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s socket timeout by default, which drops every idle
+                # consumer's blocking read (django/channels_redis#422): wait indefinitely.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "prefix": os.getenv("REDIS_PREFIX", "demandhub"),
+            },
         }
     }
 else:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import middleware as auth_middleware
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from . import context
 
@@ -58,4 +58,29 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
         response: HttpResponse | None = super().process_view(
             request, view_func, view_args, view_kwargs
         )
+        return response
+
+
+class JsonApiMethodNotAllowedMiddleware:
+    """Django Ninja answers a wrong method on an API route with a bare text/html 405; API clients
+    get JSON for every error, so rewrite it (keeping the Allow header)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allowed = response.get("Allow", "")
+            json_response = JsonResponse(
+                {"detail": f"{request.method} is not allowed here.", "allowed": allowed},
+                status=405,
+            )
+            if allowed:
+                json_response["Allow"] = allowed
+            return json_response
         return response

@@ -71,3 +71,13 @@ def test_every_asset_is_served_by_the_app_itself_to_anyone(client, asset):
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content)
+
+
+def test_a_wrong_method_on_an_api_route_answers_405_in_json(client, call_handler):
+    client.force_login(call_handler)
+
+    response = client.delete("/api/accounts/me")
+
+    assert response.status_code == 405
+    assert response.json()["detail"] == "DELETE is not allowed here."
+    assert response["Allow"] == "GET"

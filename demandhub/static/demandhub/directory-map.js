@@ -24,17 +24,24 @@
       style: { color: area.type === "urban" ? "#1f6feb" : "#067647", weight: 2, fillOpacity: 0.12 }
     }).bindTooltip(area.name + " (" + area.type + ")", { sticky: true }).addTo(map);
   });
-  // Stations a few kilometres apart would overlap their labels: the second one labels leftwards.
-  var drawn = [];
-  data.stations.forEach(function (s) {
-    var crowded = drawn.some(function (d) {
-      return Math.abs(d.lat - s.lat) < 0.06 && Math.abs(d.lon - s.lon) < 0.06;
+  // Nearby stations would overlap their labels: each label tries right, left, above and below
+  // and keeps the first place that clears the labels already drawn, judged in screen pixels.
+  var placed = [];
+  function overlapsPlaced(rect) {
+    return placed.some(function (r) {
+      return rect.left < r.right && r.left < rect.right && rect.top < r.bottom && r.top < rect.bottom;
     });
-    drawn.push(s);
-    L.circleMarker([s.lat, s.lon], { radius: 6, color: "#12355b", fillColor: "#fff", fillOpacity: 1, weight: 3 })
-      .addTo(map)
-      .bindTooltip(s.name, {
-        permanent: true, direction: crowded ? "left" : "right", offset: crowded ? [-8, 0] : [8, 0]
-      });
+  }
+  var sides = [["right", [8, 0]], ["left", [-8, 0]], ["top", [0, -8]], ["bottom", [0, 8]]];
+  data.stations.forEach(function (s) {
+    var marker = L.circleMarker([s.lat, s.lon], {
+      radius: 6, color: "#12355b", fillColor: "#fff", fillOpacity: 1, weight: 3
+    }).addTo(map);
+    for (var i = 0; i < sides.length; i++) {
+      marker.unbindTooltip();
+      marker.bindTooltip(s.name, { permanent: true, direction: sides[i][0], offset: sides[i][1] });
+      var rect = marker.getTooltip().getElement().getBoundingClientRect();
+      if (!overlapsPlaced(rect) || i === sides.length - 1) { placed.push(rect); break; }
+    }
   });
 })();

@@ -1,31 +1,64 @@
-// Live updates: an element with data-live-group="<group>" opens /ws/live/<group>/ and, on each
-// notice, fires the htmx event "live:<kind>" (and "live:changed") on itself, so the page re-fetches
-// the affected fragment through its normal, permission-checked view. Reconnects with back-off.
+// Live updates. Any element with data-live-group="<group>" listens to /ws/live/<group>/: on each
+// notice it receives the htmx events "live:<kind>" and "live:changed" (detail: {kind, pk}), so the
+// page re-fetches the affected fragment through its normal, permission-checked view.
+//
+// One socket per group for the whole page, and listeners are looked up when a notice arrives,
+// not when the socket opens: htmx may swap the listening element (even with outerHTML) and the
+// new one keeps hearing. Elements with class "live-state" inside a listener, or with
+// data-live-state="<group>", show the connection state. Reconnects with back-off.
 (function () {
-  function connect(el, delay) {
-    var group = el.dataset.liveGroup;
+  var sockets = {};
+  var states = {};
+
+  function listeners(group) {
+    return document.querySelectorAll('[data-live-group="' + group + '"]');
+  }
+
+  function showState(group) {
+    var connected = states[group] === "live";
+    var selector = '[data-live-group="' + group + '"] .live-state, [data-live-state="' + group + '"]';
+    document.querySelectorAll(selector).forEach(function (el) {
+      el.textContent = states[group] || "connecting";
+      el.className = "live-state " + (connected ? "connected" : "disconnected");
+    });
+  }
+
+  function connect(group, delay) {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + "/ws/live/" + group + "/");
-    var state = el.querySelector(".live-state");
+    sockets[group] = socket;
     socket.onopen = function () {
       delay = 500;
-      if (state) { state.textContent = "live"; state.className = "live-state connected"; }
-      el.dispatchEvent(new CustomEvent("live:connected", { bubbles: false }));
+      states[group] = "live";
+      showState(group);
+      listeners(group).forEach(function (el) { el.dispatchEvent(new CustomEvent("live:connected")); });
     };
     socket.onmessage = function (message) {
       var data = JSON.parse(message.data);
       if (data.type !== "changed") return;
       var detail = { kind: data.kind, pk: data.pk };
-      el.dispatchEvent(new CustomEvent("live:" + data.kind, { detail: detail }));
-      el.dispatchEvent(new CustomEvent("live:changed", { detail: detail }));
+      listeners(group).forEach(function (el) {
+        el.dispatchEvent(new CustomEvent("live:" + data.kind, { detail: detail }));
+        el.dispatchEvent(new CustomEvent("live:changed", { detail: detail }));
+      });
     };
     socket.onclose = function (event) {
-      if (state) { state.textContent = "reconnecting"; state.className = "live-state disconnected"; }
-      if (event.code >= 4400 && event.code < 4500) return;  // refused: retrying will not help
-      setTimeout(function () { connect(el, Math.min(delay * 2, 10000)); }, delay);
+      states[group] = event.code >= 4400 && event.code < 4500 ? "refused" : "reconnecting";
+      showState(group);
+      if (states[group] === "refused") return;  // retrying will not help
+      setTimeout(function () { connect(group, Math.min(delay * 2, 10000)); }, delay);
     };
   }
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-live-group]").forEach(function (el) { connect(el, 500); });
-  });
+
+  function scan() {
+    document.querySelectorAll("[data-live-group]").forEach(function (el) {
+      var group = el.dataset.liveGroup;
+      if (!sockets[group]) connect(group, 500);
+      else showState(group);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", scan);
+  // A swapped-in fragment may carry a new listener or a fresh state label.
+  document.addEventListener("htmx:afterSettle", scan);
 })();
