@@ -47,10 +47,24 @@ DIVERTIBLE = frozenset({Status.ASSIGNED, Status.EN_ROUTE, Status.AT_SCENE})
 CLEAR = frozenset({Status.AVAILABLE, Status.REFRESHMENT, Status.UNAVAILABLE, Status.OFF_DUTY})
 
 
+# The order buttons appear in: the job's next steps first, so the crew's most likely tap (en
+# route, at scene) is the first button and clearing (available) never is while on a job.
+CHOICE_ORDER = [
+    Status.EN_ROUTE,
+    Status.AT_SCENE,
+    Status.TRANSPORTING,
+    Status.AT_CUSTODY,
+    Status.AVAILABLE,
+    Status.REFRESHMENT,
+    Status.UNAVAILABLE,
+    Status.OFF_DUTY,
+]
+
+
 def choices_from(status: str) -> list[str]:
-    """The statuses a crew or dispatcher may pick next, in the lifecycle's order."""
+    """The statuses a crew or dispatcher may pick next, the job's next steps first."""
     allowed = NEXT[status] - SET_BY_ASSIGNMENT
-    return [s for s in Status.values if s in allowed]
+    return [s for s in CHOICE_ORDER if s in allowed]
 
 
 def move(resource: Resource, to: str, *, by: User | None, reason: str = "") -> StatusChange:

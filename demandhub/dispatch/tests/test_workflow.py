@@ -24,10 +24,14 @@ def test_assigned_is_never_offered_as_a_choice():
 
 def test_a_crew_en_route_may_arrive_or_clear():
     assert workflow.choices_from(Status.EN_ROUTE) == [
-        Status.AVAILABLE,
         Status.AT_SCENE,
+        Status.AVAILABLE,
         Status.UNAVAILABLE,
     ]
+
+
+def test_every_status_a_person_may_pick_has_a_place_in_the_button_order():
+    assert set(workflow.CHOICE_ORDER) == set(Status) - workflow.SET_BY_ASSIGNMENT
 
 
 def test_units_with_a_person_in_their_care_are_never_divertible():
