@@ -48,5 +48,8 @@ class Listener:
 
 
 @pytest.fixture
-def listener() -> Listener:
+def listener(settings: object) -> Listener:
+    """Hears this process's notices only: with REDIS_URL set (as CI's PostgreSQL run does),
+    parallel workers share Redis groups, and their notices must not reach this test."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}  # type: ignore[attr-defined]
     return Listener("resources", "incidents")

@@ -19,7 +19,11 @@ def cookie_for(user) -> bytes:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_the_board_and_the_crews_terminal_hear_a_status_change(dispatcher, response_officer):
+async def test_the_board_and_the_crews_terminal_hear_a_status_change(
+    dispatcher, response_officer, settings
+):
+    # This process's layer only: other workers' notices share Redis groups when REDIS_URL is set.
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     unit = await database_sync_to_async(ResourceFactory)(status=Resource.Status.OFF_DUTY)
     await database_sync_to_async(book_on)(unit, by=response_officer)
     sockets = []
