@@ -85,6 +85,7 @@ ROLES: tuple[Role, ...] = (
             "audit.view_event",
             *DISPATCH_CONTROL,
             "dispatch.view_deadline_alerts",
+            "dispatch.view_response_times",
             *CAPACITY,
         ),
     ),
@@ -98,6 +99,7 @@ ROLES: tuple[Role, ...] = (
             "dispatch.view_resource",
             "audit.view_event",
             *CAPACITY,
+            "dispatch.view_response_times",
         ),
     ),
     Role(

@@ -1,12 +1,13 @@
 """The dispatch API for deployments: recommendations, assigning units, standing them down."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
 from demandhub.incidents.permissions import access_incident
 
@@ -52,6 +53,26 @@ class AssignmentOut(Schema):
     arrived_at: datetime | None
     cleared_at: datetime | None
     clear_reason: str
+
+
+class ResponseTimeOut(Schema):
+    assignment_id: int
+    incident: str
+    grade: int | None
+    area_type: str
+    call_sign: str
+    diversion: bool
+    assigned_at: datetime
+    arrived_at: datetime | None
+    seconds_to_dispatch: int
+    seconds_to_arrive: int | None
+    target_seconds: int | None
+    met: bool | None
+
+
+class ResponseTimesQuery(Schema):
+    start: datetime = Field(..., description="deployments made at or after this instant")
+    end: datetime = Field(..., description="and before this one (at most 31 days later)")
 
 
 class StandDownIn(Schema):
@@ -137,3 +158,37 @@ def stand_down(request: HttpRequest, pk: int, body: StandDownIn) -> AssignmentOu
     access_incident(request.user, assignment.incident_id)  # type: ignore[arg-type]
     done = assignments.stand_down(assignment, by=request.user, reason=body.reason)  # type: ignore[arg-type]
     return _out(Assignment.objects.select_related("incident", "resource").get(pk=done.pk))
+
+
+@router.get(
+    "/response-times",
+    response=list[ResponseTimeOut],
+    summary="Time to dispatch and to arrive for every deployment, against the grade's target",
+)
+def response_times(request: HttpRequest, query: Query[ResponseTimesQuery]) -> list[ResponseTimeOut]:
+    if not request.user.has_perm("dispatch.view_response_times"):
+        raise PermissionDenied
+    if query.end <= query.start or query.end - query.start > timedelta(days=31):
+        raise HttpError(422, "end must be after start, and at most 31 days later.")
+    out = []
+    for a in stack.deployments_between(query.start, query.end):
+        times = stack.response_times(a, a.incident)
+        out.append(
+            ResponseTimeOut(
+                assignment_id=a.pk,
+                incident=a.incident.reference,
+                grade=a.incident.grade,
+                area_type=stack.area_type_of(a.incident),
+                call_sign=a.resource.call_sign,
+                diversion=a.diversion,
+                assigned_at=a.assigned_at,
+                arrived_at=a.arrived_at,
+                seconds_to_dispatch=int(times.to_dispatch.total_seconds()),
+                seconds_to_arrive=(
+                    int(times.to_arrive.total_seconds()) if times.to_arrive is not None else None
+                ),
+                target_seconds=int(times.target.total_seconds()) if times.target else None,
+                met=times.met,
+            )
+        )
+    return out

@@ -186,6 +186,7 @@ class Assignment(models.Model):
         indexes = [models.Index(fields=["incident", "assigned_at"])]
         permissions = [
             ("view_deadline_alerts", "Can see attendance deadline alerts"),
+            ("view_response_times", "Can see response times against attendance targets"),
         ]
 
     def __str__(self) -> str:

@@ -159,3 +159,12 @@ def deadline_alerts(*, now: datetime) -> list[DeadlineAlert]:
             left = int((incident.attendance_deadline - now).total_seconds())  # type: ignore[operator]
             alerts.append(DeadlineAlert(incident, lvl, left))
     return alerts
+
+
+def deployments_between(start: datetime, end: datetime) -> QuerySet[Assignment]:
+    """Every deployment made in [start, end), with its incident, for response-time reports."""
+    return (
+        Assignment.objects.filter(assigned_at__gte=start, assigned_at__lt=end)
+        .select_related("incident__area", "resource")
+        .order_by("assigned_at", "pk")
+    )

@@ -53,3 +53,59 @@ def test_unknown_call_signs_are_a_422(client, dispatcher):
 
     assert response.status_code == 422
     assert not Assignment.objects.exists()
+
+
+def test_response_times_for_a_period_with_a_constant_query_count(
+    client, dispatcher, response_officer, analyst, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from demandhub.dispatch.actions import change_status
+    from demandhub.dispatch.assignments import assign_resources
+    from demandhub.dispatch.models import Resource
+
+    now = timezone.now()
+    late = incident_awaiting(grade=1, opened_at=now - timedelta(minutes=20))
+    prompt = incident_awaiting(grade=1)
+    for incident in (late, prompt):
+        unit = ResourceFactory()
+        assign_resources(incident, [unit], by=dispatcher)
+        change_status(unit, Resource.Status.AT_SCENE, by=response_officer)
+    client.force_login(analyst)
+    url = "/api/dispatch/response-times"
+    period = {
+        "start": (now - timedelta(hours=1)).isoformat(),
+        "end": (now + timedelta(hours=1)).isoformat(),
+    }
+    client.get(url, period)
+
+    # session, user, user and group permissions, the deployments with incidents, areas and units
+    with django_assert_num_queries(5, exact=True):
+        rows = client.get(url, period).json()
+    for _ in range(5):
+        assign_resources(incident_awaiting(grade=2), [ResourceFactory()], by=dispatcher)
+    with django_assert_num_queries(5, exact=True):
+        assert len(client.get(url, period).json()) == 7
+
+    by_incident = {r["incident"]: r for r in rows}
+    assert by_incident[late.reference]["met"] is False
+    assert by_incident[late.reference]["seconds_to_arrive"] >= 20 * 60
+    assert by_incident[prompt.reference]["met"] is True
+    assert by_incident[prompt.reference]["target_seconds"] == 15 * 60
+
+
+def test_response_times_refuse_a_backwards_or_huge_period_and_dispatchers(
+    client, dispatcher, analyst
+):
+    now = timezone.now()
+    url = "/api/dispatch/response-times"
+    client.force_login(analyst)
+
+    backwards = client.get(url, {"start": now.isoformat(), "end": now.isoformat()})
+    huge = client.get(url, {"start": "2026-01-01T00:00:00Z", "end": "2026-03-01T00:00:00Z"})
+    missing = client.get(url)
+    client.force_login(dispatcher)
+    refused = client.get(url, {"start": "2026-01-01T00:00:00Z", "end": "2026-01-02T00:00:00Z"})
+
+    assert (backwards.status_code, huge.status_code, missing.status_code) == (422, 422, 422)
+    assert refused.status_code == 403
