@@ -71,8 +71,8 @@ class ResponseTimeOut(Schema):
 
 
 class ResponseTimesQuery(Schema):
-    start: datetime = Field(..., description="deployments made at or after this instant")
-    end: datetime = Field(..., description="and before this one (at most 31 days later)")
+    start: datetime | None = Field(None, description="from this instant; default: end - 24 h")
+    end: datetime | None = Field(None, description="until this one (within 31 days); default: now")
 
 
 class StandDownIn(Schema):
@@ -168,10 +168,12 @@ def stand_down(request: HttpRequest, pk: int, body: StandDownIn) -> AssignmentOu
 def response_times(request: HttpRequest, query: Query[ResponseTimesQuery]) -> list[ResponseTimeOut]:
     if not request.user.has_perm("dispatch.view_response_times"):
         raise PermissionDenied
-    if query.end <= query.start or query.end - query.start > timedelta(days=31):
+    end = query.end or timezone.now()
+    start = query.start or end - timedelta(hours=24)
+    if end <= start or end - start > timedelta(days=31):
         raise HttpError(422, "end must be after start, and at most 31 days later.")
     out = []
-    for a in stack.deployments_between(query.start, query.end):
+    for a in stack.deployments_between(start, end):
         times = stack.response_times(a, a.incident)
         out.append(
             ResponseTimeOut(
