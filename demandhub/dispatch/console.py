@@ -49,13 +49,17 @@ def _console_context(request: HttpRequest) -> dict[str, object]:
     now = timezone.now()
     waiting = stack.annotate_countdowns(list(stack.incidents_awaiting_deployment()), now=now)
     deployed = stack.annotate_countdowns(list(stack.deployed_incidents()), now=now)
-    labels = {i.pk: classification_label(i.classification) for i in [*waiting, *deployed]}
     for incident in [*waiting, *deployed]:
-        incident.classification_label = labels[incident.pk]  # type: ignore[attr-defined]
+        incident.classification_label = classification_label(incident.classification)  # type: ignore[attr-defined]
     for incident in deployed:
         for a in incident.active_assignments:  # type: ignore[attr-defined]
             a.times = stack.response_times(a, incident)
-    return {"waiting": waiting, "deployed": deployed, "now": now}
+    return {
+        "waiting": waiting,
+        "deployed": deployed,
+        "now": now,
+        "map_tiles": settings.MAP_TILE_URL,
+    }
 
 
 @require_GET

@@ -207,3 +207,12 @@ def test_a_rows_assign_button_sends_that_unit_alone_and_the_form_sends_the_ticke
 
     assert [a.resource.call_sign for a in first.assignments.all()] == ["R01"]
     assert sorted(a.resource.call_sign for a in second.assignments.all()) == ["R02", "R03"]
+
+
+def test_the_console_map_uses_the_configured_tile_server(client, dispatcher, settings):
+    settings.MAP_TILE_URL = "http://tiles.internal/{z}/{x}/{y}.png"
+    client.force_login(dispatcher)
+
+    page = client.get(reverse("dispatch:console")).content.decode()
+
+    assert 'data-tiles="http://tiles.internal/{z}/{x}/{y}.png"' in page
