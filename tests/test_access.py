@@ -13,6 +13,13 @@ from .routes import http_routes, websocket_routes
 PUBLIC = {
     "accounts:login",  # the sign-in page
     "healthz",  # load-balancer probe; answers {"status": "ok"} and nothing else
+    # Public contact channels (issue 11), rate-limited per address (contacts/ratelimit.py):
+    "contacts:report",  # the online reporting start page
+    "contacts:report_crime",  # online crime report form
+    "contacts:report_asb",  # online anti-social behaviour report form
+    "contacts:report_road_traffic",  # online road traffic incident report form
+    "contacts:track",  # "track my report": shows a report only to the holder of its private link
+    "contacts:chat",  # start a web chat, or the chat itself for the holder of its private link
 }
 
 # Reachable by any signed-in member of staff, whatever their roles.

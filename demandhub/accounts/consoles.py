@@ -42,6 +42,24 @@ CONSOLES: tuple[Console, ...] = (
         "Accounts, roles, API tokens, policing areas, stations and resources.",
     ),
     Console(
+        "Contacts console",
+        "contacts:console",
+        "contacts.view_contact",
+        "Take the next 999, 101, web chat or online contact and record its outcome.",
+    ),
+    Console(
+        "Queue board",
+        "contacts:board",
+        "contacts.view_contact",
+        "Who is waiting on each channel, and for how long; live.",
+    ),
+    Console(
+        "Web chats",
+        "contacts:chats",
+        "contacts.handle_contact",
+        "Waiting web chats: accept one and talk to the member of the public.",
+    ),
+    Console(
         "Dispatcher console",
         "dispatch:console",
         "dispatch.assign_resource",

@@ -150,6 +150,53 @@ ROLES_BY_NAME: dict[str, Role] = {role.name: role for role in ROLES}
 ADMIN_SITE_ROLES = frozenset({"administrator"})
 
 
+# Contacts (issue 11): who works the contact queues, and the gateways' service account.
+# Appended rather than edited in place so parallel branches merge without conflicts.
+CONTACT_READ = ("contacts.view_contact",)
+CONTACTS_GRANTS: dict[str, tuple[str, ...]] = {
+    "call_handler": (
+        *CONTACT_READ,
+        "contacts.handle_contact",
+        "contacts.handle_emergency_contact",
+        "crimes.record_crime",
+        "crimes.view_crimerecord",
+    ),
+    "switchboard_operator": (
+        *CONTACT_READ,
+        "contacts.handle_contact",
+        "crimes.record_crime",
+        "crimes.view_crimerecord",
+        *INCIDENT_READ,
+    ),
+    "supervisor": (
+        *CONTACT_READ,
+        "contacts.handle_contact",
+        "contacts.handle_emergency_contact",
+        "crimes.record_crime",
+        "crimes.view_crimerecord",
+    ),
+    "analyst": (*CONTACT_READ, "crimes.view_crimerecord"),
+    "imu_reviewer": ("crimes.view_crimerecord",),
+}
+ROLES = (
+    *(
+        Role(r.name, r.title, r.duty, (*r.permissions, *CONTACTS_GRANTS.get(r.name, ())))
+        for r in ROLES
+    ),
+    Role(
+        "contact_gateway",
+        "Contact gateway (service account)",
+        "The telephony system, the AML receiver and the social media and email gateways: "
+        "they post call events, handset locations and messages to the API with a bearer token.",
+        (
+            *REFERENCE_READ,
+            "contacts.receive_telephony",
+            "contacts.receive_aml",
+            "contacts.receive_message",
+        ),
+    ),
+)
+
 # Incidents and safeguarding (issue 3): capabilities added to existing roles.
 _INCIDENT_CAPABILITIES: dict[str, tuple[str, ...]] = {
     "call_handler": (

@@ -16,6 +16,7 @@ from ninja.security import django_auth
 from demandhub.accounts.api import router as accounts_router
 from demandhub.accounts.auth import BearerToken
 from demandhub.audit.api import router as audit_router
+from demandhub.contacts.api import router as contacts_router
 from demandhub.core.errors import DomainError
 
 api = NinjaAPI(
@@ -23,7 +24,10 @@ api = NinjaAPI(
     version="1.0.0",
     description="Police contact management and command and control. "
     "Authenticate with a staff session or `Authorization: Bearer <token>`.",
-    auth=[django_auth, BearerToken()],
+    # The token first: session auth fails a token-bearing POST on CSRF before the next
+    # method is tried, and a device has no CSRF cookie. A request without a token falls
+    # through to the session, where CSRF is checked as usual.
+    auth=[BearerToken(), django_auth],
     docs_decorator=login_required,
 )
 
@@ -60,9 +64,7 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
+api.add_router("/contacts", contacts_router)
 from demandhub.dispatch.api import router as dispatch_router  # noqa: E402
 
 api.add_router("/dispatch", dispatch_router)
-from demandhub.dispatch.deployment_api import router as deployment_router  # noqa: E402
-
-api.add_router("/dispatch", deployment_router)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "demandhub.contacts",
     "demandhub.incidents",
     "demandhub.dispatch",
+    "demandhub.crimes",
     "demandhub.analytics",
     "demandhub.safeguarding",
 ]

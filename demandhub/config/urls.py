@@ -34,6 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("", include("demandhub.contacts.urls")),
     path("incidents/", include("demandhub.incidents.urls")),
     path("safeguarding/", include("demandhub.safeguarding.urls")),
 ]

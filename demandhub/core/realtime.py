@@ -14,6 +14,8 @@ GROUPS: dict[str, str] = {
     "audit": "audit.view_event",
     "incidents": "incidents.view_incident",
     "resources": "dispatch.view_resource",
+    "contacts": "contacts.view_contact",
+    "crimes": "crimes.view_crimerecord",
     "safeguarding": "safeguarding.view_referral",
 }
 

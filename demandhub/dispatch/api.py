@@ -11,12 +11,15 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from . import actions
+from .deployment_api import router as deployment_router
 from .models import Resource
 from .permissions import access_resource, can_change_status, can_report_positions
 from .positions import Fix, is_stale
 from .queries import resources_for_board
 
 router = Router(tags=["dispatch"])
+# Deployments (recommendations, assignments, response times) live in their own module.
+router.add_router("", deployment_router)
 
 MAX_FIXES_PER_REPORT = 5000
 

@@ -82,3 +82,21 @@ CALL_SIGN_PREFIX = {
 }
 
 DEMO_PASSWORD = "demandhub-demo"  # noqa: S105  (printed by `demandhub demo`; demo only)
+
+# A fictional member of staff for each demo login (first name, last name, staff number).
+DEMO_STAFF = {
+    "call_handler": ("Priya", "Shah", "CH1041"),
+    "switchboard_operator": ("Tom", "Barker", "SW2210"),
+    "dispatcher": ("Grace", "Okafor", "DS3318"),
+    "resolution_officer": ("Dan", "Whitfield", "IR4407"),
+    "imu_reviewer": ("Helen", "Marsh", "IM5129"),
+    "sergeant": ("Sgt Mark", "Ellis", "PS1986"),
+    "investigating_officer": ("PC Aisha", "Rahman", "PC2471"),
+    "safeguarding_practitioner": ("Jo", "Fenwick", "SG6034"),
+    "supervisor": ("Claire", "Dunmore", "SV7702"),
+    "analyst": ("Ben", "Castle", "AN8815"),
+    "administrator": ("Ruth", "Adeyemi", "AD9901"),
+    "contact_gateway": ("Contact gateway", "(service account)", ""),  # telephony, AML, messages
+    "response_officer": ("PC Sam", "Okoro", "PC3127"),  # crews a unit: the mobile data terminal
+    "vehicle_locator": ("Vehicle locator", "(service account)", ""),  # AVL positions
+}

@@ -74,15 +74,17 @@ def seed_demo_force() -> Force | None:
         add(stations[station_name][0], kind, capabilities)
     Resource.objects.bulk_create(resources)
 
-    for username, password, title in demo_logins():
+    for username, password, _title in demo_logins():
         if not User.objects.filter(username=username).exists():
+            first_name, last_name, staff_number = demo_data.DEMO_STAFF[username]
             create_staff(
                 username,
                 by=None,
                 password=password,
                 roles=[username],
-                first_name="Demo",
-                last_name=title,
+                first_name=first_name,
+                last_name=last_name,
+                staff_number=staff_number,
             )
     audit.record(
         Action.FORCE_SEEDED,

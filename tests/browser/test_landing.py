@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def test_a_call_handler_lands_on_their_role_and_consoles(page: Page, screenshot: Screenshot):
     sign_in(page, "call_handler")
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Good to see you, Demo")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Good to see you, Priya")
     role = page.locator('section[data-role="call_handler"]')
     expect(role.get_by_role("heading", level=2)).to_have_text("Call handler")
     expect(page.locator("ul.consoles")).to_contain_text("Force directory")
