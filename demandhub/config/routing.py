@@ -3,7 +3,11 @@
 from django.urls import path
 
 from demandhub.core.consumers import LiveConsumer
+from demandhub.scene.consumers import CallerConsumer, WatcherConsumer
 
 websocket_urlpatterns = [
     path("ws/live/<slug:group>/", LiveConsumer.as_asgi()),
+    # Scene video signalling: staff watching an incident, and the caller holding a one-time link.
+    path("ws/scene/incident/<int:pk>/", WatcherConsumer.as_asgi()),
+    path("ws/scene/<str:token>/", CallerConsumer.as_asgi()),
 ]

@@ -36,6 +36,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("incidents/", include("demandhub.incidents.urls")),
     path("safeguarding/", include("demandhub.safeguarding.urls")),
+    path("scene/", include("demandhub.scene.urls")),
 ]
 
 handler400 = "demandhub.core.views.bad_request"
