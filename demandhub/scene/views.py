@@ -149,13 +149,17 @@ def capture(request: HttpRequest, pk: int, link: int) -> HttpResponse:
         )
     except SceneError as e:
         return HttpResponse(str(e), status=422, content_type="text/plain")
-    return evidence_list(request, pk)
+    return _evidence_fragment(request, incident)
 
 
 @require_GET
 @permission_required("scene.watch_stream", raise_exception=True)
 def evidence_list(request: HttpRequest, pk: int) -> HttpResponse:
     incident = permissions.access_scene(request.user, pk)  # type: ignore[arg-type]
+    return _evidence_fragment(request, incident)
+
+
+def _evidence_fragment(request: HttpRequest, incident: Incident) -> HttpResponse:
     context = {
         "incident": incident,
         "evidence": queries.evidence_for(incident),
