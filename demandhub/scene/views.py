@@ -218,8 +218,10 @@ def _caller_page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     response = render(request, template, context, status=status)
-    # The token is in the URL: keep it out of referrers, caches and search engines.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: keep it out of other sites' referrers, caches and search engines.
+    # (same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the
+    # consent form and Django's CSRF check rightly refuses it.)
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Permissions-Policy"] = "camera=(self), microphone=(self), geolocation=(self)"

@@ -30,7 +30,7 @@ def test_the_caller_sees_the_consent_screen_first(client, link_and_token):
 
     assert response.status_code == 200
     assert b"I agree: start sharing" in response.content
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["Cache-Control"] == "no-store"
     link.refresh_from_db()
     assert link.first_used_at is not None

@@ -20,6 +20,7 @@
   var delay = 1000;
   var finished = false;
   var peers = {};
+  var watchers = {};  // peers watching, with or without a video connection
 
   var REFUSED = {
     4401: "This link does not work. If you still need the police, ask for a new link.",
@@ -37,7 +38,7 @@
   }
 
   function showWatchers() {
-    var n = Object.keys(peers).length;
+    var n = Object.keys(watchers).length;
     watchersEl.textContent = n === 0 ? "Nobody yet" : n === 1 ? "1 person in the control room" : n + " people in the control room";
   }
 
@@ -48,6 +49,8 @@
 
   function closeAllPeers() {
     Object.keys(peers).forEach(closePeer);
+    watchers = {};
+    showWatchers();
   }
 
   function stopEverything(message) {
@@ -76,7 +79,9 @@
       })
       .catch(function (error) {
         cameraShared = false;
-        cameraEl.textContent = "Not shared (" + ((error && error.name) || "refused") + "). Your location is still shared.";
+        preview.hidden = true;
+        var why = error && error.name === "NotFoundError" ? "no camera was found" : "the camera was not allowed";
+        cameraEl.textContent = "Not shared: " + why + ". Your location is still shared.";
       });
   }
 
@@ -125,6 +130,8 @@
   }
 
   function onWatch(id) {
+    watchers[id] = true;
+    showWatchers();
     sendStatus();
     if (!stream) return;  // staff learn from the status that there is no camera
     var pc = newPeer(id);
@@ -141,7 +148,7 @@
       if (lastPosition) send(lastPosition);
     },
     watch: function (m) { onWatch(m.peer); },
-    leave: function (m) { closePeer(m.peer); },
+    leave: function (m) { delete watchers[m.peer]; closePeer(m.peer); },
     answer: function (m) {
       if (peers[m.from]) peers[m.from].setRemoteDescription({ type: "answer", sdp: m.sdp });
     },

@@ -26,7 +26,7 @@
     var el = panel.querySelector(".scene-socket-state");
     if (!el) return;
     el.textContent = text;
-    el.className = "live-state scene-socket-state " + (ok ? "connected" : "disconnected");
+    el.className = "scene-socket-state " + (ok ? "connected" : "disconnected");
   }
 
   function tile(link) {
