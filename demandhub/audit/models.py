@@ -60,6 +60,18 @@ class Action(models.TextChoices):
     VULNERABILITY_WITHDRAWN = "vulnerability.withdrawn", "Vulnerability flag withdrawn"
     REFERRAL_MADE = "referral.made", "Safeguarding referral made"
     REFERRAL_UPDATED = "referral.updated", "Safeguarding referral status changed"
+    # Live video and location from the scene (issue 10).
+    SCENE_LINK_CREATED = "scene.link_created", "Scene video link created"
+    SCENE_LINK_SENT = "scene.link_sent", "Scene video link sent by text message"
+    SCENE_LINK_REVOKED = "scene.link_revoked", "Scene video link withdrawn"
+    SCENE_LINK_OPENED = "scene.link_opened", "Scene video link opened by the caller"
+    SCENE_LINK_REFUSED = "scene.link_refused", "Scene video link refused to a device"
+    SCENE_CONSENT_GIVEN = "scene.consent_given", "Caller consented to share video and location"
+    SCENE_CALLER_CONNECTED = "scene.caller_connected", "Caller connected to stream from the scene"
+    SCENE_STREAM_WATCHED = "scene.stream_watched", "Scene video stream watched"
+    SCENE_LOCATION_SHARED = "scene.location_shared", "Caller's phone location received"
+    SCENE_EVIDENCE_CAPTURED = "scene.evidence_captured", "Evidence captured from scene video"
+    SCENE_EVIDENCE_VIEWED = "scene.evidence_viewed", "Scene video evidence viewed or downloaded"
 
 
 class Event(models.Model):
