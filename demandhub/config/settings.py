@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "demandhub.crimes",
     "demandhub.analytics",
     "demandhub.safeguarding",
+    "demandhub.demand",
 ]
 
 MIDDLEWARE = [
