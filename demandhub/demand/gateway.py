@@ -32,6 +32,7 @@ class Answer:
     status: int
     ok: bool
     summary: str
+    outcome: str = ""  # a word for counting: applied, duplicate, created, matched, ...
 
 
 @dataclass(frozen=True)
@@ -140,15 +141,15 @@ class Gateway:
 def interpret(kind: str, status: int, text: str) -> Answer:
     """A one-line account of the server's answer to a `kind` request."""
     if status == 0:
-        return Answer(0, False, text)
+        return Answer(0, False, text, "unreachable")
     if status == 429:
-        return Answer(status, False, "rate limited")
+        return Answer(status, False, "rate limited", "rate limited")
     if kind in (CHAT, REPORT):
         if kind == CHAT and status in (302, 303):
-            return Answer(status, True, "chat started")
+            return Answer(status, True, "chat started", "started")
         if kind == REPORT and status == 200 and (match := _REFERENCE.search(text)):
-            return Answer(status, True, f"report {match.group(1)}")
-        return Answer(status, False, f"form refused (HTTP {status})")
+            return Answer(status, True, f"report {match.group(1)}", "created")
+        return Answer(status, False, f"form refused (HTTP {status})", "refused")
     try:
         data = json.loads(text)
     except ValueError:
@@ -157,13 +158,15 @@ def interpret(kind: str, status: int, text: str) -> Answer:
         return Answer(status, False, f"HTTP {status}: {text[:120]}")
     if status != 200:
         errors = data.get("errors") or data.get("error") or data.get("detail")
-        return Answer(status, False, f"HTTP {status}: {errors}")
+        return Answer(status, False, f"HTTP {status}: {errors}", "refused")
     if kind == TELEPHONY:
-        return Answer(status, True, f"contact {data.get('contact')} {data.get('status')}")
+        outcome = str(data.get("status"))
+        return Answer(status, True, f"contact {data.get('contact')} {outcome}", outcome)
     if kind == AML_SMS:
-        return Answer(status, True, f"aml {data.get('status')} contact {data.get('contact')}")
+        outcome = str(data.get("status"))
+        return Answer(status, True, f"aml {outcome} contact {data.get('contact')}", outcome)
     created = "created" if data.get("created") else "already received"
-    return Answer(status, True, f"contact {data.get('contact')} {created}")
+    return Answer(status, True, f"contact {data.get('contact')} {created}", created)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

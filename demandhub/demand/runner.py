@@ -29,7 +29,8 @@ class Tally:
     def count(self, send: Send, answer: Answer) -> None:
         self.sent[send.kind] += 1
         (self.ok if answer.ok else self.failed)[send.kind] += 1
-        self.answers[f"{send.kind} {answer.status}{'' if answer.ok else ' ' + answer.summary}"] += 1
+        detail = answer.outcome if answer.ok else answer.summary
+        self.answers[f"{send.kind} {answer.status} {detail}"] += 1
 
     def lines(self) -> list[str]:
         out = [
