@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from demandhub.contacts.aml import parse_sms
 from demandhub.contacts.phones import to_e164
 from demandhub.demand import generator as g
 from demandhub.demand import profile as p
@@ -174,4 +175,6 @@ def test_aml_text_carries_its_own_length():
     text = aml_text({"lt": 52.2, "lg": 0.12, "rd": 8, "lc": 68, "pm": "G"}, MONDAY)
 
     assert text.endswith(f"ml={len(text)}")
-    assert "top=20260105000000" in text
+    position = parse_sms(text)
+    assert position.warnings == []
+    assert position.positioned_at == MONDAY
