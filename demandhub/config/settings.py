@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "demandhub.analytics",
     "demandhub.safeguarding",
     "demandhub.scene",
+    "demandhub.demand",
 ]
 
 MIDDLEWARE = [
