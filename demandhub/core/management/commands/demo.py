@@ -45,8 +45,8 @@ class Command(BaseCommand):
 
     def _start_demand(self, host: str, port: int) -> None:
         """Living demand: the generator sends contacts to this server once it is up."""
-        from demandhub.accounts.actions import issue_token
-        from demandhub.accounts.models import User
+        from demandhub.accounts.actions import issue_token, revoke_token
+        from demandhub.accounts.models import ApiToken, User
         from demandhub.demand import background
         from demandhub.demand.queries import policing_areas
 
@@ -54,7 +54,11 @@ class Command(BaseCommand):
         if gateway is None:
             self.stdout.write("Living demand: off (no active contact_gateway account)")
             return
-        _, token = issue_token(gateway, by=None, name="demo demand generator")
+        # One live token for the generator: the previous run's is revoked, not left to pile up.
+        name = "demo demand generator"
+        for old in ApiToken.objects.filter(user=gateway, name=name, revoked_at__isnull=True):
+            revoke_token(old, by=None)
+        _, token = issue_token(gateway, by=None, name=name)
         log_path = settings.DATA_DIR / "demand.log"
         local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
         background.start(
