@@ -234,3 +234,15 @@ ROLES = tuple(
     for r in ROLES
 )
 ROLES_BY_NAME = {role.name: role for role in ROLES}
+
+
+# Live video and location from the scene (issue 10): handlers and dispatchers send links and
+# watch and capture the stream; supervisors too. All three may open the evidence captured.
+_SCENE = ("scene.watch_stream", "scene.view_evidence")
+ROLES = tuple(
+    Role(r.name, r.title, r.duty, r.permissions + _SCENE)
+    if r.name in ("call_handler", "dispatcher", "supervisor")
+    else r
+    for r in ROLES
+)
+ROLES_BY_NAME = {role.name: role for role in ROLES}

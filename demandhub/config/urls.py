@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("demandhub.contacts.urls")),
     path("incidents/", include("demandhub.incidents.urls")),
     path("safeguarding/", include("demandhub.safeguarding.urls")),
+    path("scene/", include("demandhub.scene.urls")),
 ]
 
 handler400 = "demandhub.core.views.bad_request"
