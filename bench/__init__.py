@@ -1,0 +1,1 @@
+"""Benchmarks. `python -m bench` lists and runs them; results go to docs/benchmarks.md."""

@@ -22,6 +22,12 @@ PUBLIC = {
     "contacts:chat",  # start a web chat, or the chat itself for the holder of its private link
 }
 
+# Public pages gated by a one-time token in their URL: the walker's made-up token must get a
+# clear refusal page (404), never a sign-in redirect and never a 500.
+PUBLIC_WITH_TOKEN = {
+    "scene:caller",  # the caller's page for live video from the scene; the link is the credential
+}
+
 # Reachable by any signed-in member of staff, whatever their roles.
 ANY_STAFF = {
     "accounts:landing",  # lists only the consoles the user's roles allow
@@ -61,6 +67,10 @@ def test_anonymous_visitors_are_refused_everywhere_but_the_public_pages(client, 
 
     if route.name in PUBLIC:
         assert responses[0].status_code == 200
+    elif route.name in PUBLIC_WITH_TOKEN:
+        assert responses[0].status_code == 404
+        assert b"This link does not work" in responses[0].content
+        assert responses[1].status_code in (403, 404)  # CSRF refuses a bare POST first
     elif route.name in NOT_A_PAGE:
         assert [r.status_code for r in responses] == [404, 404]
     else:

@@ -60,6 +60,30 @@ CONSOLES: tuple[Console, ...] = (
         "Waiting web chats: accept one and talk to the member of the public.",
     ),
     Console(
+        "Dispatcher console",
+        "dispatch:console",
+        "dispatch.assign_resource",
+        "Incidents awaiting deployment with their deadlines, recommended units, assignment.",
+    ),
+    Console(
+        "Deadline alerts",
+        "dispatch:alerts",
+        "dispatch.view_deadline_alerts",
+        "Incidents close to or past their attendance target.",
+    ),
+    Console(
+        "Resource board",
+        "dispatch:board",
+        "dispatch.view_resource",
+        "Every unit by status, stale positions flagged, on a live map.",
+    ),
+    Console(
+        "Mobile data terminal",
+        "dispatch:mdt",
+        "dispatch.crew_resource",
+        "Your unit's status, deployments and warnings, on a phone-sized screen.",
+    ),
+    Console(
         "Staffing calculator",
         "analytics:capacity",
         "analytics.view_capacity",

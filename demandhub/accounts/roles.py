@@ -1,7 +1,8 @@
 """The staff roles and the capabilities (Django permissions) each one holds.
 
 Roles are Groups; `demandhub sync_roles` makes the Groups match this table (idempotent).
-Apps add their permission codenames to the roles that need them.
+One entry per role, its capabilities grouped by app: to give a role a new capability, add the
+codename to its entry. Every role also needs a demo login name in forces/demo_data.py.
 """
 
 from dataclasses import dataclass
@@ -15,62 +16,128 @@ class Role:
     permissions: tuple[str, ...]
 
 
+# Every member of staff may read the force's own reference data.
 REFERENCE_READ = ("forces.view_force", "forces.view_policingarea", "forces.view_station")
-INCIDENT_READ = ("incidents.view_incident",)
-CAPACITY = ("analytics.view_capacity",)
 
 ROLES: tuple[Role, ...] = (
     Role(
         "call_handler",
         "Call handler",
-        "Answers 999 and 101 calls, finds out what happened and where, assesses risk with "
-        "THRIVE+ and grades the incident.",
-        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource"),
+        "Answers 999 and 101 calls, finds out what happened and where, assesses risk with THRIVE+ "
+        "and grades the incident.",
+        (
+            *REFERENCE_READ,
+            "contacts.handle_contact",
+            "contacts.handle_emergency_contact",
+            "contacts.view_contact",
+            "crimes.record_crime",
+            "crimes.view_crimerecord",
+            "dispatch.view_resource",
+            "incidents.grade_incident",
+            "incidents.raise_incident",
+            "incidents.redirect_incident",
+            "incidents.view_incident",
+            "safeguarding.make_referral",
+            "safeguarding.view_referral",
+            "scene.view_evidence",
+            "scene.watch_stream",
+        ),
     ),
     Role(
         "switchboard_operator",
         "Switchboard operator",
         "Answers 101 and routes each call to the emergency line, the public line, the crime line, "
         "online reporting or another agency.",
-        REFERENCE_READ,
+        (
+            *REFERENCE_READ,
+            "contacts.handle_contact",
+            "contacts.view_contact",
+            "crimes.record_crime",
+            "crimes.view_crimerecord",
+            "incidents.view_incident",
+        ),
     ),
     Role(
         "dispatcher",
         "Dispatcher",
-        "Reviews graded incidents and deploys the right resource, keeping officers and the "
-        "public safe.",
-        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource"),
+        "Reviews graded incidents and deploys the right resource, keeping officers and the public "
+        "safe.",
+        (
+            *REFERENCE_READ,
+            "dispatch.assign_resource",
+            "dispatch.change_resource_status",
+            "dispatch.view_resource",
+            "incidents.close_incident",
+            "incidents.redirect_incident",
+            "incidents.view_incident",
+            "scene.view_evidence",
+            "scene.watch_stream",
+        ),
     ),
     Role(
         "resolution_officer",
         "Resolution (IRT) officer",
         "Resolves incidents without deployment, by phone or online.",
-        REFERENCE_READ,
+        (
+            *REFERENCE_READ,
+            "incidents.redirect_incident",
+            "incidents.resolve_incident",
+            "incidents.view_incident",
+            "safeguarding.make_referral",
+            "safeguarding.view_referral",
+        ),
     ),
     Role(
         "imu_reviewer",
         "IMU reviewer",
         "Reviews crime reports for completeness and decides to file or investigate.",
-        REFERENCE_READ,
+        (
+            *REFERENCE_READ,
+            "crimes.link_crime",
+            "crimes.review_crime",
+            "crimes.view_crimerecord",
+            "crimes.view_restricted_crime",
+            "incidents.view_incident",
+        ),
     ),
     Role(
         "sergeant",
         "Sergeant",
         "Takes allocated crimes for a policing area and assigns investigating officers.",
-        (*REFERENCE_READ, *INCIDENT_READ, "dispatch.view_resource"),
+        (
+            *REFERENCE_READ,
+            "crimes.assign_crime",
+            "crimes.investigate_crime",
+            "crimes.link_crime",
+            "crimes.view_crimerecord",
+            "crimes.view_restricted_crime",
+            "dispatch.view_resource",
+            "incidents.view_incident",
+        ),
     ),
     Role(
         "investigating_officer",
         "Investigating officer",
         "Investigates allocated crimes and keeps the victim informed.",
-        REFERENCE_READ,
+        (
+            *REFERENCE_READ,
+            "crimes.investigate_crime",
+            "crimes.link_crime",
+            "crimes.view_crimerecord",
+        ),
     ),
     Role(
         "safeguarding_practitioner",
         "Safeguarding practitioner",
         "Supports vulnerable people: mental health triage and protecting-vulnerable-people "
         "referrals.",
-        REFERENCE_READ,
+        (
+            *REFERENCE_READ,
+            "incidents.view_incident",
+            "safeguarding.make_referral",
+            "safeguarding.respond_referral",
+            "safeguarding.view_referral",
+        ),
     ),
     Role(
         "supervisor",
@@ -78,10 +145,32 @@ ROLES: tuple[Role, ...] = (
         "Oversees the floor: regrades, deadline alerts, quality assurance and the audit trail.",
         (
             *REFERENCE_READ,
-            *INCIDENT_READ,
-            "dispatch.view_resource",
+            "analytics.view_capacity",
             "audit.view_event",
-            *CAPACITY,
+            "contacts.handle_contact",
+            "contacts.handle_emergency_contact",
+            "contacts.view_contact",
+            "crimes.record_crime",
+            "crimes.view_crimerecord",
+            "crimes.view_restricted_crime",
+            "dispatch.assign_resource",
+            "dispatch.change_resource_status",
+            "dispatch.view_deadline_alerts",
+            "dispatch.view_resource",
+            "dispatch.view_response_times",
+            "incidents.close_incident",
+            "incidents.exchange_eido",
+            "incidents.grade_incident",
+            "incidents.manage_warning",
+            "incidents.raise_incident",
+            "incidents.redirect_incident",
+            "incidents.regrade_incident",
+            "incidents.review_resolution",
+            "incidents.view_incident",
+            "safeguarding.make_referral",
+            "safeguarding.view_referral",
+            "scene.view_evidence",
+            "scene.watch_stream",
         ),
     ),
     Role(
@@ -90,10 +179,13 @@ ROLES: tuple[Role, ...] = (
         "Reports on demand, answer and attendance times and crime-recording accuracy.",
         (
             *REFERENCE_READ,
-            *INCIDENT_READ,
-            "dispatch.view_resource",
+            "analytics.view_capacity",
             "audit.view_event",
-            *CAPACITY,
+            "contacts.view_contact",
+            "crimes.view_crimerecord",
+            "dispatch.view_resource",
+            "dispatch.view_response_times",
+            "incidents.view_incident",
         ),
     ),
     Role(
@@ -102,143 +194,25 @@ ROLES: tuple[Role, ...] = (
         "Manages staff accounts, roles, API tokens and reference data.",
         (
             *REFERENCE_READ,
-            "audit.view_event",
-            "accounts.manage_staff",
-            "accounts.issue_token",
-            "accounts.view_user",
             "accounts.add_user",
             "accounts.change_user",
+            "accounts.issue_token",
+            "accounts.manage_staff",
             "accounts.view_apitoken",
+            "accounts.view_user",
+            "analytics.view_capacity",
+            "audit.view_event",
             "auth.view_group",
-            "forces.add_force",
-            "forces.change_force",
-            "forces.add_policingarea",
-            "forces.change_policingarea",
-            "forces.add_station",
-            "forces.change_station",
-            "dispatch.view_resource",
             "dispatch.add_resource",
             "dispatch.change_resource",
-            *CAPACITY,
+            "dispatch.view_resource",
+            "forces.add_force",
+            "forces.add_policingarea",
+            "forces.add_station",
+            "forces.change_force",
+            "forces.change_policingarea",
+            "forces.change_station",
         ),
-    ),
-)
-
-ROLES_BY_NAME: dict[str, Role] = {role.name: role for role in ROLES}
-
-# Roles whose holders may open the Django admin for reference data.
-ADMIN_SITE_ROLES = frozenset({"administrator"})
-
-
-# Contacts (issue 11): who works the contact queues, and the gateways' service account.
-# Appended rather than edited in place so parallel branches merge without conflicts.
-CONTACT_READ = ("contacts.view_contact",)
-CONTACTS_GRANTS: dict[str, tuple[str, ...]] = {
-    "call_handler": (
-        *CONTACT_READ,
-        "contacts.handle_contact",
-        "contacts.handle_emergency_contact",
-        "crimes.record_crime",
-        "crimes.view_crimerecord",
-    ),
-    "switchboard_operator": (
-        *CONTACT_READ,
-        "contacts.handle_contact",
-        "crimes.record_crime",
-        "crimes.view_crimerecord",
-        *INCIDENT_READ,
-    ),
-    "supervisor": (
-        *CONTACT_READ,
-        "contacts.handle_contact",
-        "contacts.handle_emergency_contact",
-        "crimes.record_crime",
-        "crimes.view_crimerecord",
-    ),
-    "analyst": (*CONTACT_READ, "crimes.view_crimerecord"),
-    "imu_reviewer": ("crimes.view_crimerecord",),
-}
-ROLES = (
-    *(
-        Role(r.name, r.title, r.duty, (*r.permissions, *CONTACTS_GRANTS.get(r.name, ())))
-        for r in ROLES
-    ),
-    Role(
-        "contact_gateway",
-        "Contact gateway (service account)",
-        "The telephony system, the AML receiver and the social media and email gateways: "
-        "they post call events, handset locations and messages to the API with a bearer token.",
-        (
-            *REFERENCE_READ,
-            "contacts.receive_telephony",
-            "contacts.receive_aml",
-            "contacts.receive_message",
-        ),
-    ),
-)
-
-# Incidents and safeguarding (issue 3): capabilities added to existing roles.
-_INCIDENT_CAPABILITIES: dict[str, tuple[str, ...]] = {
-    "call_handler": (
-        "incidents.raise_incident",
-        "incidents.grade_incident",
-        "incidents.redirect_incident",
-    ),
-    "dispatcher": ("incidents.close_incident", "incidents.redirect_incident"),
-    "resolution_officer": (
-        "incidents.view_incident",
-        "incidents.resolve_incident",
-        "incidents.redirect_incident",
-    ),
-    "supervisor": (
-        "incidents.raise_incident",
-        "incidents.grade_incident",
-        "incidents.regrade_incident",
-        "incidents.review_resolution",
-        "incidents.redirect_incident",
-        "incidents.close_incident",
-        "incidents.manage_warning",
-        "incidents.exchange_eido",
-    ),
-    "safeguarding_practitioner": (
-        "incidents.view_incident",
-        "safeguarding.view_referral",
-        "safeguarding.respond_referral",
-        "safeguarding.make_referral",
-    ),
-}
-for _role in ("call_handler", "supervisor", "resolution_officer"):
-    _INCIDENT_CAPABILITIES[_role] += ("safeguarding.make_referral", "safeguarding.view_referral")
-ROLES = tuple(
-    Role(r.name, r.title, r.duty, r.permissions + _INCIDENT_CAPABILITIES.get(r.name, ()))
-    for r in ROLES
-)
-ROLES_BY_NAME = {role.name: role for role in ROLES}
-
-# Crimes and the IMU (issue 5): capabilities added to existing roles, and the Force Crime
-# Registrar, who alone may cancel a recorded crime (Home Office Counting Rules).
-CRIME_READ = ("crimes.view_crimerecord",)
-_CRIME_CAPABILITIES: dict[str, tuple[str, ...]] = {
-    "imu_reviewer": (
-        "crimes.review_crime",
-        "crimes.view_restricted_crime",
-        "crimes.link_crime",
-        *INCIDENT_READ,
-    ),
-    "sergeant": (
-        *CRIME_READ,
-        "crimes.assign_crime",
-        "crimes.investigate_crime",
-        "crimes.view_restricted_crime",
-        "crimes.link_crime",
-    ),
-    "investigating_officer": (*CRIME_READ, "crimes.investigate_crime", "crimes.link_crime"),
-    "supervisor": ("crimes.view_restricted_crime",),
-}
-ROLES = (
-    *(
-        Role(r.name, r.title, r.duty, r.permissions + _CRIME_CAPABILITIES.get(r.name, ()))
-        for r in ROLES
     ),
     Role(
         "crime_registrar",
@@ -247,11 +221,48 @@ ROLES = (
         "reason the Home Office Counting Rules allow.",
         (
             *REFERENCE_READ,
-            *CRIME_READ,
-            "crimes.cancel_crime",
-            "crimes.view_restricted_crime",
             "audit.view_event",
+            "crimes.cancel_crime",
+            "crimes.view_crimerecord",
+            "crimes.view_restricted_crime",
+        ),
+    ),
+    Role(
+        "response_officer",
+        "Response officer",
+        "Books on to a unit, receives deployments and warnings on the mobile data terminal and "
+        "updates the unit's status.",
+        (
+            *REFERENCE_READ,
+            "dispatch.crew_resource",
+            "dispatch.view_resource",
+        ),
+    ),
+    Role(
+        "vehicle_locator",
+        "Vehicle locator (device)",
+        "A service account for the automatic vehicle location gateway: reports unit positions over"
+        " the API.",
+        (
+            *REFERENCE_READ,
+            "dispatch.report_position",
+        ),
+    ),
+    Role(
+        "contact_gateway",
+        "Contact gateway (service account)",
+        "The telephony system, the AML receiver and the social media and email gateways: they post"
+        " call events, handset locations and messages to the API with a bearer token.",
+        (
+            *REFERENCE_READ,
+            "contacts.receive_aml",
+            "contacts.receive_message",
+            "contacts.receive_telephony",
         ),
     ),
 )
-ROLES_BY_NAME = {role.name: role for role in ROLES}
+
+ROLES_BY_NAME: dict[str, Role] = {role.name: role for role in ROLES}
+
+# Roles whose holders may open the Django admin for reference data.
+ADMIN_SITE_ROLES = frozenset({"administrator"})

@@ -78,6 +78,25 @@ class Action(models.TextChoices):
     CRIME_LINKED = "crime.linked", "Crimes confirmed as linked"
     CRIME_POSTING_SET = "crime.posting_set", "Officer posted to a policing area"
     CRIME_RESTRICTED_VIEWED = "crime.restricted_viewed", "Restricted crime record viewed"
+    # Live video and location from the scene (issue 10).
+    SCENE_LINK_CREATED = "scene.link_created", "Scene video link created"
+    SCENE_LINK_SENT = "scene.link_sent", "Scene video link sent by text message"
+    SCENE_LINK_REVOKED = "scene.link_revoked", "Scene video link withdrawn"
+    SCENE_LINK_OPENED = "scene.link_opened", "Scene video link opened by the caller"
+    SCENE_LINK_REFUSED = "scene.link_refused", "Scene video link refused to a device"
+    SCENE_CONSENT_GIVEN = "scene.consent_given", "Caller consented to share video and location"
+    SCENE_CALLER_CONNECTED = "scene.caller_connected", "Caller connected to stream from the scene"
+    SCENE_STREAM_WATCHED = "scene.stream_watched", "Scene video stream watched"
+    SCENE_LOCATION_SHARED = "scene.location_shared", "Caller's phone location received"
+    SCENE_EVIDENCE_CAPTURED = "scene.evidence_captured", "Evidence captured from scene video"
+    SCENE_EVIDENCE_VIEWED = "scene.evidence_viewed", "Scene video evidence viewed or downloaded"
+    # Dispatch (issue 4).
+    RESOURCE_STATUS_CHANGED = "resource.status_changed", "Resource status changed"
+    RESOURCE_BOOKED_ON = "resource.booked_on", "Officer booked on to a resource"
+    RESOURCE_BOOKED_OFF = "resource.booked_off", "Officer booked off a resource"
+    POSITIONS_REPORTED = "resource.positions_reported", "Resource positions reported"
+    RESOURCE_ASSIGNED = "resource.assigned", "Resource assigned to an incident"
+    RESOURCE_STOOD_DOWN = "resource.stood_down", "Resource stood down from an incident"
 
 
 class Event(models.Model):

@@ -11,10 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import django_auth
 
 from demandhub.accounts.api import router as accounts_router
-from demandhub.accounts.auth import BearerToken
+from demandhub.accounts.auth import BearerToken, StaffSession
 from demandhub.audit.api import router as audit_router
 from demandhub.contacts.api import router as contacts_router
 from demandhub.core.errors import DomainError
@@ -28,7 +27,7 @@ api = NinjaAPI(
     # The token first: session auth fails a token-bearing POST on CSRF before the next
     # method is tried, and a device has no CSRF cookie. A request without a token falls
     # through to the session, where CSRF is checked as usual.
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), StaffSession()],
     docs_decorator=login_required,
 )
 
@@ -67,3 +66,6 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/crimes", crimes_router)
+from demandhub.dispatch.api import router as dispatch_router  # noqa: E402
+
+api.add_router("/dispatch", dispatch_router)

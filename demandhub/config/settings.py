@@ -5,6 +5,7 @@ docs/configuration.md lists them all. The defaults give the embedded, single-pro
 a SQLite file in the data folder and an in-memory channel layer.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -76,6 +77,8 @@ INSTALLED_APPS = [
     "demandhub.crimes",
     "demandhub.analytics",
     "demandhub.safeguarding",
+    "demandhub.scene",
+    "demandhub.demand",
 ]
 
 MIDDLEWARE = [
@@ -210,3 +213,36 @@ WHAT3WORDS_API_URL = os.getenv("WHAT3WORDS_API_URL", "https://api.what3words.com
 INCIDENT_QA_SAMPLE_SHARE = float(os.getenv("INCIDENT_QA_SAMPLE_SHARE", "0.1"))
 # A force's own classification list (JSON); empty = the built-in NSIR-based list.
 INCIDENT_CLASSIFICATIONS_FILE = os.getenv("INCIDENT_CLASSIFICATIONS_FILE", "")
+
+# Live video and location from the scene (issue 10; docs/scene.md).
+# How long a one-time link works, from its creation, in minutes.
+SCENE_LINK_MINUTES = int(os.getenv("SCENE_LINK_MINUTES", "30"))
+# The address callers reach the app by, e.g. https://scene.example-police.uk; empty = the
+# address the member of staff is using.
+SCENE_PUBLIC_URL = os.getenv("SCENE_PUBLIC_URL", "").rstrip("/")
+# STUN/TURN servers as RTCIceServer JSON, e.g. [{"urls": "turn:turn.example:3478"}]; none = same
+# network only. With SCENE_TURN_SECRET, TURN entries get short-lived REST API credentials.
+SCENE_ICE_SERVERS = json.loads(os.getenv("SCENE_ICE_SERVERS", "[]"))
+SCENE_TURN_SECRET = envsecret("SCENE_TURN_SECRET") or ""
+# SMS gateway: "outbox" (records, sends nothing), "http" (POSTs JSON to SCENE_SMS_URL) or the
+# dotted path of a backend class.
+SCENE_SMS_BACKEND = os.getenv("SCENE_SMS_BACKEND", "outbox")
+SCENE_SMS_URL = os.getenv("SCENE_SMS_URL", "")
+SCENE_SMS_TOKEN = envsecret("SCENE_SMS_TOKEN") or ""
+SCENE_SMS_SENDER = os.getenv("SCENE_SMS_SENDER", "Police")
+# Stills and recordings; default <DEMANDHUB_DATA_DIR>/evidence.
+SCENE_EVIDENCE_DIR = os.getenv("SCENE_EVIDENCE_DIR", "")
+SCENE_STILL_MAX_BYTES = int(os.getenv("SCENE_STILL_MAX_BYTES", str(10 * 1024 * 1024)))
+SCENE_RECORDING_MAX_BYTES = int(os.getenv("SCENE_RECORDING_MAX_BYTES", str(500 * 1024 * 1024)))
+
+# Dispatch (docs/operations.md). A position older than this is shown as stale.
+DISPATCH_STALE_POSITION_SECONDS = int(os.getenv("DISPATCH_STALE_POSITION_SECONDS", "300"))
+# How far ahead of the hub's clock a device's fix may be before it is refused as from the future.
+DISPATCH_CLOCK_SKEW_SECONDS = int(os.getenv("DISPATCH_CLOCK_SKEW_SECONDS", "30"))
+# "south,west,north,east" in degrees; positions outside are refused. Unset: the force's policing
+# areas widened by DISPATCH_POSITION_MARGIN_KM (no box at all when no area is defined).
+DISPATCH_POSITION_BOUNDS = os.getenv("DISPATCH_POSITION_BOUNDS", "")
+DISPATCH_POSITION_MARGIN_KM = float(os.getenv("DISPATCH_POSITION_MARGIN_KM", "50"))
+# An OSRM server on the force network (http://osrm.internal:5000); unset: great-circle estimates.
+OSRM_URL = os.getenv("OSRM_URL", "")
+OSRM_TIMEOUT_SECONDS = float(os.getenv("OSRM_TIMEOUT_SECONDS", "2"))

@@ -9,3 +9,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # or PostgreSQL refuses to drop the test database at the end of the run.
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+if REDIS_URL:  # noqa: F405
+    # Parallel workers (and other test runs on this machine) share one Redis, and each test
+    # database numbers its rows from 1: give every process its own group namespace so a notice
+    # about incident 1 in one worker never reaches a socket in another.
+    import os as _os
+
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"demandhub-test-{_os.getpid()}"  # noqa: F405

@@ -38,9 +38,11 @@ urlpatterns = [
     path("incidents/", include("demandhub.incidents.urls")),
     path("safeguarding/", include("demandhub.safeguarding.urls")),
     path("crimes/", include("demandhub.crimes.urls")),
+    path("scene/", include("demandhub.scene.urls")),
 ]
 
 handler400 = "demandhub.core.views.bad_request"
 handler403 = "demandhub.core.views.permission_denied"
 handler404 = "demandhub.core.views.page_not_found"
 handler500 = "demandhub.core.views.server_error"
+urlpatterns.append(path("dispatch/", include("demandhub.dispatch.urls")))

@@ -1,5 +1,6 @@
 """HTML input for the contact consoles and the public pages, with messages people understand."""
 
+import re
 from datetime import date
 from typing import Any
 
@@ -70,6 +71,10 @@ class OutcomeForm(forms.Form):
         return data
 
 
+# Text that starts like a grid reference, coordinates or a what3words address.
+_LOOKS_STRUCTURED = re.compile(r"^\s*(///|[A-Za-z]{2}\s*\d|[-+]?\d)")
+
+
 class LocationForm(forms.Form):
     text = forms.CharField(label="Where", max_length=300)
     latitude = forms.FloatField(required=False, min_value=-90, max_value=90)
@@ -79,7 +84,24 @@ class LocationForm(forms.Form):
         data = super().clean() or {}
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             raise forms.ValidationError("Give both latitude and longitude, or neither.")
+        if data.get("latitude") is None and data.get("text"):
+            data["latitude"], data["longitude"] = self._position_in(data["text"])
         return data
+
+    def _position_in(self, text: str) -> tuple[float | None, float | None]:
+        """The position a grid reference, coordinates or resolved what3words address gives,
+        read the way the incident console reads them. A description ("behind the shops") or an
+        address gives none and is kept as said; a malformed grid reference or coordinates is
+        refused with the reason, rather than kept as if it were a description."""
+        from demandhub.incidents.locations import LocationInvalid, parse
+
+        try:
+            location = parse(text)
+        except LocationInvalid as e:
+            if _LOOKS_STRUCTURED.match(text):
+                raise forms.ValidationError(str(e)) from None
+            return None, None
+        return location.latitude, location.longitude
 
 
 class ReporterUpdateForm(forms.Form):

@@ -3,6 +3,7 @@
 from collections import Counter
 
 from django.db import transaction
+from django.utils import timezone
 
 from demandhub import audit
 from demandhub.accounts.actions import create_staff, sync_roles
@@ -57,6 +58,10 @@ def seed_demo_force() -> Force | None:
                 home_station=station,
                 crew_size=1 if kind == "cid" else 2,
                 status=Resource.Status.AVAILABLE,
+                # Demo units start at their station; a vehicle locator moves them from there.
+                latitude=station.latitude,
+                longitude=station.longitude,
+                position_at=timezone.now(),
             )
         )
 

@@ -9,9 +9,11 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.e2e.server import DemoServer, shared_demo_server
+
+expect.set_options(timeout=15_000)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -89,6 +91,9 @@ def new_page(
         context = browser.new_context(
             base_url=demo_server.base_url, viewport={"width": 1280, "height": 800}
         )
+        # Generous waits: CI shares two cores with the server under test. Expectations still
+        # pass the moment the page is right; only a broken page waits this long.
+        context.set_default_timeout(20_000)
         contexts.append(context)
         return context.new_page()
 

@@ -71,3 +71,19 @@ def test_the_token_command_issues_lists_and_revokes(capsys, dispatcher):
 def test_the_token_command_refuses_an_unknown_account():
     with pytest.raises(CommandError, match="no active account 'ghost'"):
         call_command("token", "issue", "--user", "ghost", "--name", "x")
+
+
+def test_a_wrong_token_on_a_write_gets_401_not_a_csrf_refusal(dispatcher, administrator):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+
+    response = strict.post(
+        "/api/contacts/messages",
+        data={},
+        content_type="application/json",
+        headers={"Authorization": "Bearer dh_wrong"},
+    )
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Sign in, or send a valid bearer token."}

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemandConfig(AppConfig):
+    name = "demandhub.demand"
+    label = "demand"
+    verbose_name = "Demand generator and replay"

@@ -1,0 +1,71 @@
+import pytest
+
+from demandhub.audit.models import Action, Event
+from demandhub.dispatch.actions import change_status
+from demandhub.dispatch.errors import StatusSetByAssignment, TransitionNotAllowed
+from demandhub.dispatch.models import Resource, StatusChange
+
+from .factories import ResourceFactory
+
+Status = Resource.Status
+
+
+def test_a_permitted_move_records_the_change_audits_it_and_tells_the_board(
+    dispatcher, listener, django_capture_on_commit_callbacks
+):
+    unit = ResourceFactory(status=Status.AVAILABLE)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_status(unit, Status.REFRESHMENT, by=dispatcher, reason="meal")
+
+    unit.refresh_from_db()
+    assert unit.status == Status.REFRESHMENT
+    assert unit.status_changed_at is not None
+    change = StatusChange.objects.get(resource=unit)
+    assert (change.old_status, change.new_status, change.changed_by, change.reason) == (
+        Status.AVAILABLE,
+        Status.REFRESHMENT,
+        dispatcher,
+        "meal",
+    )
+    assert change.changed_at == unit.status_changed_at
+    event = Event.objects.get(action=Action.RESOURCE_STATUS_CHANGED)
+    assert (event.actor, event.subject_id) == (dispatcher, str(unit.pk))
+    assert event.data["old"] == "available"
+    assert event.data["new"] == "refreshment"
+    assert listener.notices() == [("resource.status", str(unit.pk))]
+
+
+def test_a_move_the_lifecycle_forbids_is_refused_and_changes_nothing(dispatcher, listener):
+    unit = ResourceFactory(status=Status.OFF_DUTY)
+
+    with pytest.raises(TransitionNotAllowed, match="cannot go from Off duty to At scene"):
+        change_status(unit, Status.AT_SCENE, by=dispatcher)
+
+    unit.refresh_from_db()
+    assert unit.status == Status.OFF_DUTY
+    assert not StatusChange.objects.exists()
+    assert not Event.objects.filter(action=Action.RESOURCE_STATUS_CHANGED).exists()
+    assert listener.notices() == []
+
+
+def test_assigned_cannot_be_chosen_without_an_assignment(dispatcher):
+    unit = ResourceFactory(status=Status.AVAILABLE)
+
+    with pytest.raises(StatusSetByAssignment):
+        change_status(unit, Status.ASSIGNED, by=dispatcher)
+
+    unit.refresh_from_db()
+    assert unit.status == Status.AVAILABLE
+
+
+def test_a_day_on_duty_leaves_a_complete_trail(response_officer):
+    unit = ResourceFactory(status=Status.OFF_DUTY)
+    day = [Status.AVAILABLE, Status.REFRESHMENT, Status.AVAILABLE, Status.UNAVAILABLE]
+
+    for status in [*day, Status.OFF_DUTY]:
+        change_status(unit, status, by=response_officer)
+
+    trail = list(StatusChange.objects.filter(resource=unit).values_list("new_status", flat=True))
+    assert trail == [*day, Status.OFF_DUTY]
+    assert Event.objects.filter(action=Action.RESOURCE_STATUS_CHANGED).count() == 5

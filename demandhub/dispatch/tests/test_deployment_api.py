@@ -1,0 +1,113 @@
+from django.utils import timezone
+
+from demandhub.dispatch.models import Assignment
+
+from .factories import ResourceFactory
+from .incident_helpers import incident_awaiting
+
+
+def test_recommend_then_assign_over_the_api(client, dispatcher):
+    incident = incident_awaiting(grade=1, latitude=52.2053, longitude=0.1218)
+    ResourceFactory(call_sign="R01", latitude=52.21, longitude=0.12, position_at=timezone.now())
+    client.force_login(dispatcher)
+
+    recs = client.get(f"/api/dispatch/incidents/{incident.pk}/recommendations").json()
+    made = client.post(
+        f"/api/dispatch/incidents/{incident.pk}/assignments",
+        {"call_signs": [recs["recommendations"][0]["call_sign"]]},
+        content_type="application/json",
+    )
+
+    assert recs["recommendations"][0]["call_sign"] == "R01"
+    assert recs["recommendations"][0]["margin_seconds"] > 0
+    assert made.status_code == 201
+    assert made.json()[0]["call_sign"] == "R01"
+
+
+def test_assigning_a_busy_unit_over_the_api_is_a_409_with_the_reason(client, dispatcher):
+    first, second = incident_awaiting(grade=2), incident_awaiting(grade=2)
+    ResourceFactory(call_sign="R01")
+    client.force_login(dispatcher)
+    url = "/api/dispatch/incidents/{}/assignments"
+    client.post(url.format(first.pk), {"call_signs": ["R01"]}, content_type="application/json")
+
+    response = client.post(
+        url.format(second.pk), {"call_signs": ["r01"]}, content_type="application/json"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "resource_not_available"
+    assert f"already assigned to {first.reference}" in response.json()["detail"]
+    assert Assignment.objects.get().incident == first
+
+
+def test_unknown_call_signs_are_a_422(client, dispatcher):
+    incident = incident_awaiting(grade=2)
+    client.force_login(dispatcher)
+
+    response = client.post(
+        f"/api/dispatch/incidents/{incident.pk}/assignments",
+        {"call_signs": ["NOPE"]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    assert not Assignment.objects.exists()
+
+
+def test_response_times_for_a_period_with_a_constant_query_count(
+    client, dispatcher, response_officer, analyst, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from demandhub.dispatch.actions import change_status
+    from demandhub.dispatch.assignments import assign_resources
+    from demandhub.dispatch.models import Resource
+
+    now = timezone.now()
+    late = incident_awaiting(grade=1, opened_at=now - timedelta(minutes=20))
+    prompt = incident_awaiting(grade=1)
+    for incident in (late, prompt):
+        unit = ResourceFactory()
+        assign_resources(incident, [unit], by=dispatcher)
+        change_status(unit, Resource.Status.AT_SCENE, by=response_officer)
+    client.force_login(analyst)
+    url = "/api/dispatch/response-times"
+    period = {
+        "start": (now - timedelta(hours=1)).isoformat(),
+        "end": (now + timedelta(hours=1)).isoformat(),
+    }
+    client.get(url, period)
+
+    # session, user, user and group permissions, the deployments with incidents, areas and units
+    with django_assert_num_queries(5, exact=True):
+        rows = client.get(url, period).json()
+    for _ in range(5):
+        assign_resources(incident_awaiting(grade=2), [ResourceFactory()], by=dispatcher)
+    with django_assert_num_queries(5, exact=True):
+        assert len(client.get(url, period).json()) == 7
+
+    by_incident = {r["incident"]: r for r in rows}
+    assert by_incident[late.reference]["met"] is False
+    assert by_incident[late.reference]["seconds_to_arrive"] >= 20 * 60
+    assert by_incident[prompt.reference]["met"] is True
+    assert by_incident[prompt.reference]["target_seconds"] == 15 * 60
+
+
+def test_response_times_refuse_a_bad_period_and_dispatchers_and_default_to_a_day(
+    client, dispatcher, analyst
+):
+    now = timezone.now()
+    url = "/api/dispatch/response-times"
+    client.force_login(analyst)
+
+    backwards = client.get(url, {"start": now.isoformat(), "end": now.isoformat()})
+    huge = client.get(url, {"start": "2026-01-01T00:00:00Z", "end": "2026-03-01T00:00:00Z"})
+    nonsense = client.get(url, {"start": "yesterday"})
+    default = client.get(url)
+    client.force_login(dispatcher)
+    refused = client.get(url, {"start": "2026-01-01T00:00:00Z", "end": "2026-01-02T00:00:00Z"})
+
+    assert (backwards.status_code, huge.status_code, nonsense.status_code) == (422, 422, 422)
+    assert default.status_code == 200
+    assert refused.status_code == 403

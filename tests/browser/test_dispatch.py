@@ -1,0 +1,129 @@
+"""The issue's end-to-end story in Chromium: the dispatcher console and a crew's terminal open
+side by side against a real server; nothing is reloaded."""
+
+import os
+import re
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from demandhub.incidents import grading
+from tests.e2e.server import DemoServer, running_demo_server
+
+from .conftest import Screenshot
+from .staff import sign_in
+
+pytestmark = pytest.mark.browser
+
+SCENE = (52.2053, 0.1218)  # Market Hill, Cambridge: Parkside's dog unit is nearest
+
+WARNING_AT_SCENE = f"""
+from django.utils import timezone
+from demandhub.incidents.models import WarningMarker
+WarningMarker.objects.create(
+    code="dangerous_dog", details="Two Rottweilers loose in the garden",
+    latitude={SCENE[0]}, longitude={SCENE[1]}, address="Market Hill", added_at=timezone.now(),
+)
+"""
+
+
+def grade_1_call() -> str:
+    """The call handler's form for a Grade 1 assault in progress at the scene."""
+    data: dict[str, object] = {
+        "classification": "CRIME-VIOLENCE",
+        "summary": "Man threatening neighbours with a bat, shouting in the street",
+        "location": f"{SCENE[0]}, {SCENE[1]}",
+        "address": "Market Hill, Cambridge",
+        "caller_name": "Pat Smith",
+        "caller_phone": "+447700900123",
+        "persons-TOTAL_FORMS": "0",
+        "persons-INITIAL_FORMS": "0",
+        "persons-MIN_NUM_FORMS": "0",
+        "persons-MAX_NUM_FORMS": "10",
+        "decision": "accept",
+        "circumstances": ["crime_in_progress"],
+        "plus": list(grading.plus_checklist()),
+    }
+    for key in grading.ELEMENTS:
+        data[f"{key}_level"] = "high"
+        data[f"{key}_rationale"] = f"{key} considered"
+    return urlencode(data, doseq=True)
+
+
+@pytest.fixture
+def dispatch_server(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Iterator[DemoServer]:
+    """A demo server of this test's own: it assigns units and leaves an incident at scene."""
+    name = f"e2e_{os.getpid()}_{worker_id}_dispatch"
+    with running_demo_server(tmp_path_factory.mktemp("dispatch-server"), name=name) as server:
+        yield server
+
+
+def open_page(browser: Browser, server: DemoServer, username: str, **context: object) -> Page:
+    page = browser.new_context(base_url=server.base_url, **context).new_page()  # type: ignore[arg-type]
+    sign_in(page, username)
+    return page
+
+
+def test_a_grade_1_is_dispatched_from_the_console_and_the_crew_arrives(
+    dispatch_server: DemoServer, browser: Browser, screenshot: Screenshot
+):
+    server = dispatch_server
+    assert server.demandhub("shell", "-c", WARNING_AT_SCENE).returncode == 0
+    console = open_page(browser, server, "dispatcher", viewport={"width": 1500, "height": 950})
+    mdt = open_page(
+        browser, server, "response_officer", viewport={"width": 390, "height": 844}, is_mobile=True
+    )
+    handler = open_page(browser, server, "call_handler")
+
+    mdt.goto("/dispatch/mdt/")
+    mdt.get_by_label("Call sign").fill("DOG01")
+    mdt.get_by_role("button", name="Book on").click()
+    expect(mdt.locator("h1.callsign")).to_have_text("DOG01")
+    console.goto("/dispatch/")
+    expect(console.locator("#console-incidents .live-state")).to_have_text("live")
+    expect(mdt.locator("#mdt .live-state")).to_have_text("live")
+    expect(console.locator("#incidents li.incident")).to_have_count(0)
+    console.evaluate("window.stillTheSamePage = true")
+    mdt.evaluate("window.stillTheSamePage = true")
+
+    csrf = next(c["value"] for c in handler.context.cookies() if c["name"] == "csrftoken")
+    raised = handler.request.post(
+        "/incidents/create/",
+        data=grade_1_call(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": csrf},
+    )
+    assert raised.ok
+
+    card = console.locator("#incidents ol.stack li.incident").first
+    expect(card).to_contain_text("G1", timeout=5_000)
+    expect(card.locator(".countdown")).to_have_text(re.compile(r"\d\d:\d\d"))
+    screenshot(console, "grade-1-arrives")
+
+    card.get_by_role("button", name="Recommend units").click()
+    first = console.locator(".recommendations tbody tr").first
+    expect(first).to_have_attribute("data-call-sign", "DOG01")
+    expect(first).to_contain_text("min spare")
+    expect(console.locator(".recs .warnings")).to_contain_text("Dangerous dog")
+    screenshot(console, "recommendation")
+    first.get_by_role("button", name="Assign").click()
+
+    deployment = mdt.locator("section.deployment")
+    expect(deployment).to_contain_text("Market Hill, Cambridge", timeout=5_000)
+    expect(deployment).to_contain_text("Two Rottweilers loose in the garden")
+    expect(mdt.locator(".mdt-status")).to_have_text("Assigned")
+    screenshot(mdt, "mdt-assignment")
+
+    mdt.get_by_role("button", name="At scene").click()
+    expect(mdt.locator(".mdt-status")).to_have_text("At scene")
+    row = console.locator("#incidents ul.deployed tr[data-call-sign='DOG01']")
+    # The row is replaced on each live update: expect() finds it afresh until the arrival shows.
+    expect(row.locator("td.arrived")).to_have_text(re.compile(r"\d\d:\d\d:\d\d"), timeout=5_000)
+    expect(row).to_contain_text("met")
+    assert console.evaluate("window.stillTheSamePage === true"), "the console was reloaded"
+    assert mdt.evaluate("window.stillTheSamePage === true"), "the terminal was reloaded"
+    screenshot(console, "arrival")
+    screenshot(mdt, "mdt-at-scene")
