@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from demandhub.demand.tests.shared_reference import seattle_sample
+from demandhub.demand.tests.test_replay import seattle_sample
 
 from .server import DemoServer, running_demo_server
 

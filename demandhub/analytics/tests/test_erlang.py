@@ -3,8 +3,6 @@ properties that must hold for any input."""
 
 import csv
 import math
-import os
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -12,17 +10,11 @@ from hypothesis import strategies as st
 
 from demandhub.analytics import erlang
 from demandhub.analytics.erlang import ErlangError, NoSteadyState
-
-# ../shared beside the checkout (the repo root is three folders above this one).
-VECTORS = Path(__file__).resolve().parents[3].parent / "shared/reference/erlang/test_vectors.csv"
+from tests.shared_reference import shared_reference
 
 
 def _vectors() -> list[dict[str, str]]:
-    if not VECTORS.exists():
-        if os.getenv("CI") == "true":
-            pytest.fail(f"published Erlang test vectors missing: {VECTORS}")
-        pytest.skip(f"published Erlang test vectors not beside the checkout: {VECTORS}")
-    with VECTORS.open(newline="") as f:
+    with shared_reference("erlang/test_vectors.csv").open(newline="") as f:
         return list(csv.DictReader(f))
 
 

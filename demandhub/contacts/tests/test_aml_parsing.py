@@ -4,19 +4,15 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from demandhub.contacts import aml
-
-EXAMPLES = Path(__file__).resolve().parents[4] / "shared" / "reference" / "aml" / "examples.txt"
+from tests.shared_reference import shared_reference
 
 
 def _examples() -> list[str]:
-    if not EXAMPLES.exists():
-        return []
-    lines = EXAMPLES.read_text().splitlines()
+    lines = shared_reference("aml/examples.txt").read_text().splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -47,19 +43,13 @@ EXPECTED: list[tuple[float | None, float | None, float | None, str, str] | str] 
 ]
 
 
-@pytest.mark.skipif(
-    not EXAMPLES.exists(), reason="../shared/reference/aml is not beside this checkout"
-)
 def test_there_is_an_expectation_for_every_published_example():
     assert len(_examples()) == len(EXPECTED)
 
 
 @pytest.mark.parametrize(("index", "expected"), list(enumerate(EXPECTED)))
 def test_each_published_example_parses_as_expected(index, expected):
-    examples = _examples()
-    if not examples:
-        pytest.skip("../shared/reference/aml is not beside this checkout")
-    text = examples[index]
+    text = _examples()[index]
 
     if isinstance(expected, str):
         with pytest.raises(aml.AmlError, match=re.escape(expected)):

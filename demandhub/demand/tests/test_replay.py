@@ -14,8 +14,14 @@ from demandhub.demand.replay import (
     read_mapping,
     read_rows,
 )
+from tests.shared_reference import shared_reference
 
-from .shared_reference import seattle_sample
+SEATTLE_SAMPLE = "calls/seattle_spd/spd_call_data_sector_C3_2018-2023.csv"
+
+
+def seattle_sample():  # type: ignore[no-untyped-def]
+    return shared_reference(SEATTLE_SAMPLE)
+
 
 HEADER = "CAD Event Number,Call Type,Priority,Initial Call Type,Original Time Queued,Blurred_Longitude,Blurred_Latitude\n"  # noqa: E501
 

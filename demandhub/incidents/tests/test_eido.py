@@ -13,9 +13,9 @@ from demandhub.incidents import eido
 from demandhub.incidents.actions import PersonDetails, import_eido_incident, raise_incident
 from demandhub.incidents.locations import parse
 from demandhub.incidents.models import Incident
+from tests.shared_reference import shared_reference
 
 from .factories import thrive
-from .shared_reference import shared_reference
 
 
 @pytest.fixture
