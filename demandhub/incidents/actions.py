@@ -478,14 +478,21 @@ def resolve_without_deployment(
     crime_recorded: bool = False,
     crime_reference: str = "",
 ) -> Resolution:
-    """The resolution officer's outcome; a configurable share is sampled for QA review."""
+    """The resolution officer's outcome; a configurable share is sampled for QA review.
+
+    With crime_recorded and no crime_reference, the crime record is created now (crimes app)
+    and its reference kept; a reference given is one already recorded elsewhere.
+    """
     incident = _lock(incident)
     if incident.status != Status.WITH_RESOLUTION_TEAM:
         raise IncidentError(f"{incident.reference} is not with the resolution team.")
     if not outcome.strip():
         raise ReasonRequired("Record the outcome.")
     if crime_recorded and not crime_reference.strip():
-        raise ReasonRequired("Give the crime reference when a crime was recorded.")
+        # The crime is recorded here and now, for the IMU to review, in this transaction.
+        from demandhub.crimes.actions import record_crime_from_incident
+
+        crime_reference = record_crime_from_incident(incident, by=by).reference
     resolution = Resolution.objects.create(
         incident=incident,
         outcome=outcome.strip(),

@@ -12,7 +12,7 @@ from demandhub.incidents.actions import (
     resolve_without_deployment,
     review_resolution,
 )
-from demandhub.incidents.errors import ReasonRequired, ReviewAlreadyDone
+from demandhub.incidents.errors import ReviewAlreadyDone
 from demandhub.incidents.models import QualityReview
 from demandhub.incidents.queries import quality_report, resolution_queue, reviews_awaiting
 
@@ -58,14 +58,6 @@ def test_with_a_zero_share_nothing_is_sampled(grade_4, resolution_officer):
     assert not QualityReview.objects.exists()
 
 
-def test_a_recorded_crime_needs_its_reference(grade_4, resolution_officer):
-    with pytest.raises(ReasonRequired):
-        resolve_without_deployment(grade_4, by=resolution_officer, outcome="x", crime_recorded=True)
-
-    grade_4.refresh_from_db()
-    assert grade_4.status == "with_resolution_team"
-
-
 def test_escalating_regrades_and_sends_it_for_deployment(grade_4, resolution_officer):
     escalate_incident(grade_4, by=resolution_officer, grade=2, reason="Caller now frightened")
 
@@ -109,3 +101,21 @@ def test_the_report_covers_a_period(db):
     report = quality_report(since=timezone.now() - timedelta(days=7), until=timezone.now())
 
     assert (report.sampled, report.average_score) == (0, None)
+
+
+@override_settings(INCIDENT_QA_SAMPLE_SHARE=0.0)
+def test_a_crime_recorded_by_the_resolution_team_goes_to_the_imu(grade_4, resolution_officer):
+    from demandhub.crimes.models import CrimeRecord
+
+    resolution = resolve_without_deployment(
+        grade_4,
+        by=resolution_officer,
+        outcome="Bike stolen from the garden; crime recorded with the caller",
+        crime_recorded=True,
+    )
+
+    crime = CrimeRecord.objects.get()
+    assert resolution.crime_reference == crime.reference
+    assert crime.status == CrimeRecord.Status.AWAITING_REVIEW
+    assert crime.incident == grade_4
+    assert Event.objects.filter(action=Action.CRIME_RECORDED, subject_id=str(crime.pk)).exists()
