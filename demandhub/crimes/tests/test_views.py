@@ -117,3 +117,23 @@ def test_the_sergeant_and_officer_consoles_stay_within_a_query_budget(
     client.force_login(investigating_officer)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("crimes:mine")).content.count(b"CR-") >= 3
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("imu_reviewer", "/crimes/review/"),
+        ("sergeant", "/crimes/sergeant/"),
+        ("investigating_officer", "/crimes/mine/"),
+    ],
+)
+def test_the_crime_consoles_listen_for_live_changes_and_refetch_themselves(
+    client, request, persona, url
+):
+    client.force_login(request.getfixturevalue(persona))
+
+    page = client.get(url).content.decode()
+
+    assert 'data-live-group="crimes"' in page
+    assert f'hx-get="{url}"' in page
+    assert 'hx-select="#live-crimes"' in page
