@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.test.client import ClientMixin
 
 from demandhub.accounts.models import User
 from demandhub.accounts.tests.factories import UserFactory
@@ -24,6 +25,30 @@ def _release_stray_connections(django_db_setup: None, django_db_blocker: object)
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+def _login_with_second_factor(self, user, backend=None):  # type: ignore[no-untyped-def]
+    """Django's test-client sign-in (force_login, login), completed as a member of staff does
+    it: with the second factor given from their enrolled authenticator, and just active.
+
+    Every staff page needs both (accounts/sessions.py); tests of the sign-in steps themselves
+    post to /login/ and /login/verify/ instead, which this does not touch.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from demandhub.accounts import otp
+    from demandhub.accounts.sessions import touch
+
+    _django_login(self, user, backend)
+    device = otp.confirmed_device(user) or otp.enrol(user, confirmed=True)
+    session = self.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    touch(session)
+    session.save()
+
+
+_django_login = ClientMixin._login
+ClientMixin._login = _login_with_second_factor  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

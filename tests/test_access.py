@@ -12,7 +12,7 @@ from .routes import http_routes, websocket_routes
 # Reachable without signing in. Keep this list short and justify each entry.
 PUBLIC = {
     "accounts:login",  # the sign-in page
-    "healthz",  # load-balancer probe; answers {"status": "ok"} and nothing else
+    "healthz",  # load-balancer probe; names the parts that are down (database, channel layer)
     # Public contact channels (issue 11), rate-limited per address (contacts/ratelimit.py):
     "contacts:report",  # the online reporting start page
     "contacts:report_crime",  # online crime report form
@@ -32,6 +32,9 @@ PUBLIC_WITH_TOKEN = {
 ANY_STAFF = {
     "accounts:landing",  # lists only the consoles the user's roles allow
     "accounts:logout",
+    "accounts:otp_verify",  # the second sign-in step; a verified session is sent on to "/"
+    "accounts:otp_enrol",  # setting up an authenticator; an enrolled user is sent on
+    "accounts:restricted_reason",  # keeps a reason only; need_to_know.check decides access
     "admin:logout",
     "api-1.0.0:openapi-json",
     "api-1.0.0:openapi-view",

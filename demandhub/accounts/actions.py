@@ -2,17 +2,22 @@
 
 import secrets
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from demandhub import audit
 from demandhub.audit.models import Action
 
-from .errors import TokenAlreadyRevoked, UnknownRole
+from .errors import ReasonRequired, TokenAlreadyRevoked, UnknownRole
 from .models import ApiToken, User, hash_token
 from .roles import ADMIN_SITE_ROLES, ROLES, ROLES_BY_NAME
+
+if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def _permissions(codenames: Iterable[str]) -> list[Permission]:
@@ -116,3 +121,58 @@ def revoke_token(token: ApiToken, *, by: User | None) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     audit.record(Action.TOKEN_REVOKED, actor=by, subject=token)
     return token
+
+
+@transaction.atomic
+def confirm_second_factor(device: "TOTPDevice", *, by: User) -> "TOTPDevice":
+    """The first good code from a device being enrolled: it becomes the user's only device."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit.record(Action.USER_SECOND_FACTOR_ENROLLED, actor=by, subject=by, device=device.name)
+    return device
+
+
+@transaction.atomic
+def reset_second_factor(user: User, *, by: User | None, reason: str) -> User:
+    """Forget the user's authenticator (lost phone): they enrol again at their next sign-in,
+    and every session they have ends."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not reason.strip():
+        raise ReasonRequired("say why the second factor is being reset")
+    TOTPDevice.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    audit.record(Action.USER_SECOND_FACTOR_RESET, actor=by, subject=user, reason=reason.strip())
+    user.refresh_from_db(fields=["session_epoch"])
+    return user
+
+
+@transaction.atomic
+def revoke_sessions(user: User, *, by: User | None, reason: str) -> User:
+    """End every session `user` has, on every device, at once (their next request is signed
+    out; open live sockets are refused when they reconnect). API tokens are not affected."""
+    if not reason.strip():
+        raise ReasonRequired("say why the sessions are being ended")
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    audit.record(
+        Action.USER_SESSIONS_REVOKED,
+        actor=by,
+        subject=user,
+        reason=reason.strip(),
+        epoch=user.session_epoch,
+    )
+    return user
+
+
+@transaction.atomic
+def unlock(user: User, *, by: User | None) -> int:
+    """Clear the sign-in lockout (django-axes) for `user` from every address; the count cleared."""
+    from axes.utils import reset
+
+    cleared = int(reset(username=user.username))
+    audit.record(Action.USER_UNLOCKED, actor=by, subject=user, attempts_cleared=cleared)
+    return cleared

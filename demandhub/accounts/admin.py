@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from demandhub.audit.admin_mixins import AuditedModelAdmin
 
-from .models import ApiToken, User
+from .models import ApiToken, Restriction, Team, User
 
 
 @admin.register(User)
@@ -24,6 +24,28 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     list_display = ["name", "prefix", "user", "issued_at", "revoked_at", "last_used_at"]
     readonly_fields = [f.name for f in ApiToken._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Team)
+class TeamAdmin(AuditedModelAdmin):  # type: ignore[type-arg]
+    """Named teams that restricted records open to (need-to-know, docs/security.md)."""
+
+    list_display = ["title", "name"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(Restriction)
+class RestrictionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Restrictions are made and lifted through accounts.need_to_know (audited); read here."""
+
+    list_display = ["subject_type", "subject_id", "category", "created_at", "lifted_at"]
+    readonly_fields = [f.name for f in Restriction._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

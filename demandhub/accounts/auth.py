@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from .models import ApiToken, hash_token
+from .sessions import State, session_state, touch
 
 
 class BearerToken(HttpBearer):
@@ -40,3 +41,11 @@ class StaffSession(SessionAuth):
         if "HTTP_AUTHORIZATION" in request.META:
             return None
         return super().__call__(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        """Only a session that has given its second factor and is not idle (sessions.py)."""
+        user = super().authenticate(request, key)
+        if user is None or session_state(request.session) is not State.VERIFIED:
+            return None
+        touch(request.session)
+        return user

@@ -36,6 +36,12 @@ CONSOLES: tuple[Console, ...] = (
         "Who did what, when and from where; tamper-evident.",
     ),
     Console(
+        "Staff sign-ins",
+        "accounts:staff_sessions",
+        "accounts.revoke_sessions",
+        "Sign someone out everywhere, clear a sign-in lockout or reset a lost authenticator.",
+    ),
+    Console(
         "Staff and reference data",
         "admin:index",
         "accounts.manage_staff",
@@ -46,6 +52,12 @@ CONSOLES: tuple[Console, ...] = (
         "contacts:console",
         "contacts.view_contact",
         "Take the next 999, 101, web chat or online contact and record its outcome.",
+    ),
+    Console(
+        "Training exercises",
+        "demand:exercises",
+        "demand.run_exercise",
+        "Start a scenario for a group of trainees; end it and purge its records.",
     ),
     Console(
         "Queue board",
@@ -88,6 +100,19 @@ CONSOLES: tuple[Console, ...] = (
         "analytics:capacity",
         "analytics.view_capacity",
         "Erlang C per channel: service level, answer time and the fewest staff for a target.",
+    ),
+    Console(
+        "Performance dashboard",
+        "analytics:performance",
+        "analytics.view_performance",
+        "999 and 101 answer times, attendance, crime recording and victim care, charted; CSV and"
+        " the monthly report.",
+    ),
+    Console(
+        "Floor view",
+        "analytics:floor",
+        "analytics.view_floor",
+        "Every handler's state and time in it, queues, deadlines and wellbeing prompts; live.",
     ),
     Console(
         "Incidents",
@@ -136,6 +161,12 @@ CONSOLES: tuple[Console, ...] = (
         "crimes:mine",
         "crimes.investigate_crime",
         "Crimes you investigate, actions due and victims awaiting an update.",
+    ),
+    Console(
+        "Crime team postings",
+        "crimes:postings",
+        "crimes.view_areaposting",
+        "Which sergeant and investigating officer works on which policing area's crimes.",
     ),
     Console(
         "API documentation",

@@ -12,3 +12,7 @@ class UnknownRole(DomainError):
 
 class TokenAlreadyRevoked(DomainError):
     code = "token_already_revoked"
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"

@@ -56,3 +56,65 @@ class ErlangForm(forms.Form):
     def preset(cls, channel: str) -> "ErlangForm":
         figures = PRESETS.get(channel, PRESETS["999"])
         return cls({"channel": channel if channel in PRESETS else "999", **figures})
+
+
+# -- the performance dashboard's scope ---------------------------------------------------------
+
+PERIOD_CHOICES = [("day", "By day"), ("week", "By week"), ("month", "By month")]
+# Most buckets a chart may have: a day-by-day view of two years would be unreadable.
+MAX_BUCKETS = {"day": 93, "week": 106, "month": 60}
+GRADE_CHOICES = [("", "All grades"), *[(str(g), f"Grade {g}") for g in (1, 2, 3, 4)]]
+
+
+def _channel_choices() -> list[tuple[str, str]]:
+    from demandhub.contacts.models import Contact
+
+    return [("", "All channels"), *Contact.Channel.choices]
+
+
+class PerformanceForm(forms.Form):
+    """Which records the dashboard counts: a range of local days, a bucket size and filters."""
+
+    start = forms.DateField(label="From")
+    end = forms.DateField(label="To")
+    period = forms.ChoiceField(choices=PERIOD_CHOICES, initial="day", label="Show")
+    channel = forms.ChoiceField(choices=_channel_choices, required=False, label="Channel")
+    area = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All areas", label="Policing area"
+    )
+    grade = forms.TypedChoiceField(
+        choices=GRADE_CHOICES, coerce=int, empty_value=None, required=False, label="Grade"
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        from demandhub.forces.models import PolicingArea
+
+        self.fields["area"].queryset = PolicingArea.objects.order_by("name")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, end, period = data.get("start"), data.get("end"), data.get("period")
+        if start and end and period:
+            if end < start:
+                self.add_error("end", "The end of the range is before its start.")
+            else:
+                from . import kpis
+
+                n = len(kpis.buckets_between(start, end, period))  # type: ignore[arg-type]
+                if n > MAX_BUCKETS[period]:  # type: ignore[index]
+                    self.add_error(
+                        "period",
+                        f"{n} {period}s is too many to chart (at most "
+                        f"{MAX_BUCKETS[period]}): choose a longer period or a shorter range.",  # type: ignore[index]
+                    )
+        return data
+
+
+class ReportForm(forms.Form):
+    """The monthly performance report: which month, with the dashboard's filters."""
+
+    month = forms.RegexField(
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        error_messages={"invalid": "Give the month as YYYY-MM, e.g. 2026-11."},
+    )

@@ -5,5 +5,9 @@ from . import views
 app_name = "analytics"
 
 urlpatterns = [
-    path("", views.capacity, name="capacity"),
+    path("capacity/", views.capacity, name="capacity"),
+    path("performance/", views.performance, name="performance"),
+    path("performance/report/", views.monthly_report, name="report"),
+    path("floor/", views.floor_view, name="floor"),
+    path("performance/<slug:slug>.csv", views.performance_csv, name="performance_csv"),
 ]

@@ -16,6 +16,7 @@ from demandhub.accounts.api import router as accounts_router
 from demandhub.accounts.auth import BearerToken, StaffSession
 from demandhub.audit.api import router as audit_router
 from demandhub.contacts.api import router as contacts_router
+from demandhub.core.api_parser import NoNulParser
 from demandhub.core.errors import DomainError
 from demandhub.crimes.api import router as crimes_router
 
@@ -29,6 +30,7 @@ api = NinjaAPI(
     # through to the session, where CSRF is checked as usual.
     auth=[BearerToken(), StaffSession()],
     docs_decorator=login_required,
+    parser=NoNulParser(),
 )
 
 
@@ -66,6 +68,9 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/crimes", crimes_router)
+from demandhub.incidents.api import router as incidents_router  # noqa: E402
+
+api.add_router("/incidents", incidents_router)
 from demandhub.dispatch.api import router as dispatch_router  # noqa: E402
 
 api.add_router("/dispatch", dispatch_router)

@@ -12,6 +12,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
+from demandhub.accounts.sessions import StaffSessionWebsocketMiddleware  # noqa: E402
 from demandhub.core.checks import development_key_in_production  # noqa: E402
 
 from .routing import websocket_urlpatterns  # noqa: E402
@@ -23,7 +24,7 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(StaffSessionWebsocketMiddleware(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

@@ -7,6 +7,7 @@ a SQLite file in the data folder and an in-memory channel layer.
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,9 @@ INSTALLED_APPS = [
     "template_partials",
     "ninja",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "demandhub.core",
     "demandhub.accounts",
     "demandhub.audit",
@@ -79,10 +83,12 @@ INSTALLED_APPS = [
     "demandhub.safeguarding",
     "demandhub.scene",
     "demandhub.demand",
+    "demandhub.privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "demandhub.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "demandhub.core.middleware.RequestContextMiddleware",
     "demandhub.core.middleware.JsonApiMethodNotAllowedMiddleware",
@@ -92,9 +98,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Default deny: every view needs a signed-in user unless marked @login_not_required.
     "demandhub.core.middleware.LoginRequiredMiddleware",
+    # Staff sessions: the second factor, inactivity expiry (accounts/sessions.py).
+    "demandhub.accounts.sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Next to last (django-axes asks for late): turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+    # Last: a request with an Idempotency-Key runs once; its retries replay the first answer.
+    "demandhub.core.middleware.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "demandhub.config.urls"
@@ -147,13 +159,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Pub/sub, not the core layer's per-consumer list polling: each process holds one
+            # Redis subscription per group and fans out in memory, so 200 consoles on a node
+            # cost one connection, not a pool exhausted by 200 blocking reads
+            # (docs/benchmarks.md, live updates). Notices are fire-and-forget either way:
+            # a console that was away re-fetches on reconnect (core/realtime.py).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 # redis-py 8 reads with a 5 s socket timeout by default, which drops every idle
                 # consumer's blocking read (django/channels_redis#422): wait indefinitely.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                # A Redis that is down or unreachable fails a connect within 2 s instead of
+                # hanging the request that publishes (core/realtime.py logs and carries on);
+                # after Redis restarts, a pooled connection it closed is retried once on a
+                # fresh one instead of failing the first command (docs/operations.md).
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "socket_connect_timeout": 2,
+                        "retry_on_error": [RedisConnectionError],
+                    }
+                ],
                 "prefix": os.getenv("REDIS_PREFIX", "demandhub"),
             },
         }
@@ -161,10 +191,41 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# The cache holds the public pages' rate-limit counters (contacts/ratelimit.py), so it must be
+# shared by every server process: Redis when REDIS_URL is set, else a database table (made by
+# `migrate`; the core app's migration runs createcachetable).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.getenv("REDIS_PREFIX", "demandhub"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "demandhub_cache",
+        }
+    }
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:landing"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# django-axes first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2id for new and changed passwords; older hashes still verify and are upgraded at sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -186,7 +247,38 @@ STATIC_ROOT = os.getenv("STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Staff sessions (docs/security.md). A session ends after this many minutes without a request,
+# and in any case this many hours after sign-in.
+SESSION_IDLE_MINUTES = int(os.getenv("SESSION_IDLE_MINUTES", "60"))
+SESSION_COOKIE_AGE = int(os.getenv("SESSION_MAX_HOURS", "12")) * 3600
+# The issuer name staff see in their authenticator app beside their username.
+OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "Demand Hub")
+# Sign-in lockout (django-axes): after this many refused passwords for one username from one
+# address, that pair is locked out for AXES_COOLOFF_MINUTES (0: until an administrator resets it,
+# in the admin's "Access attempts" or with `demandhub axes_reset_username <name>`).
+AXES_FAILURE_LIMIT = int(os.getenv("AXES_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = (
+    timedelta(minutes=int(os.getenv("AXES_COOLOFF_MINUTES", "30")))
+    if os.getenv("AXES_COOLOFF_MINUTES", "30") != "0"
+    else None
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail already
+AXES_CLIENT_IP_CALLABLE = "demandhub.core.middleware.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: pages carry the token (forms, and htmx's hx-headers).
+CSRF_COOKIE_HTTPONLY = True
+# HSTS is sent only on requests that arrived over TLS (Django's SecurityMiddleware). Behind a
+# TLS-terminating proxy, set TRUST_X_FORWARDED_PROTO=True so such requests are known as TLS.
+SECURE_HSTS_SECONDS = int(os.getenv("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "False")
+if envbool("TRUST_X_FORWARDED_PROTO", "False"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
@@ -201,7 +293,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes logs every sign-in at INFO; refusals and lockouts are in the audit trail.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Incidents (issue 3). NENA's EIDO schema is not shipped: point this at its openapi.yaml.
@@ -246,3 +342,8 @@ DISPATCH_POSITION_MARGIN_KM = float(os.getenv("DISPATCH_POSITION_MARGIN_KM", "50
 # An OSRM server on the force network (http://osrm.internal:5000); unset: great-circle estimates.
 OSRM_URL = os.getenv("OSRM_URL", "")
 OSRM_TIMEOUT_SECONDS = float(os.getenv("OSRM_TIMEOUT_SECONDS", "2"))
+
+# Retention (docs/privacy.md): per record type {"days": N or null, "action": "anonymise"|"delete"}
+# overriding demandhub/privacy/schedule.py; a JSON file of the same shape overrides both.
+RETENTION_SCHEDULE = json.loads(os.getenv("RETENTION_SCHEDULE", "{}"))
+RETENTION_SCHEDULE_FILE = os.getenv("RETENTION_SCHEDULE_FILE", "")

@@ -17,3 +17,8 @@ if REDIS_URL:  # noqa: F405
     import os as _os
 
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"demandhub-test-{_os.getpid()}"  # noqa: F405
+
+# Each test process counts rate limits in its own memory, cleared by the tests that need it:
+# a shared Redis or database cache would carry counts from one test (or worker) to the next.
+# The shared production caches are tested in contacts/tests/test_ratelimit_shared.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -30,7 +30,7 @@ urlpatterns = [
     path("", include("demandhub.accounts.urls")),
     path("force/", include("demandhub.forces.urls")),
     path("audit/", include("demandhub.audit.urls")),
-    path("capacity/", include("demandhub.analytics.urls")),
+    path("", include("demandhub.analytics.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
@@ -39,6 +39,7 @@ urlpatterns = [
     path("safeguarding/", include("demandhub.safeguarding.urls")),
     path("crimes/", include("demandhub.crimes.urls")),
     path("scene/", include("demandhub.scene.urls")),
+    path("training/", include("demandhub.demand.urls")),
 ]
 
 handler400 = "demandhub.core.views.bad_request"

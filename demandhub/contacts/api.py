@@ -12,13 +12,18 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Router, Schema
 
+from demandhub.demand.training import exercise_of
+
 from . import queries
 from .actions import receive_aml, receive_call_event, receive_message
+from .handling_api import router as handling_router
 from .models import AmlMessage, Contact, TelephonyEvent
 
 # Bearer token first: Ninja's session auth checks CSRF before looking for a session, so with
 # it first every token-authenticated POST from a gateway would be refused "CSRF check Failed".
 router = Router(tags=["contacts"])
+# Handling work (take next, locate, outcome) lives in its own module.
+router.add_router("", handling_router)
 
 MAX_AML_BODY = 4000
 
@@ -168,5 +173,5 @@ def queues(request: HttpRequest) -> list[QueueRow]:
             answered_today=q.answered_today,
             abandoned_today=q.abandoned_today,
         )
-        for q in queries.queue_board()
+        for q in queries.queue_board(exercise=exercise_of(request.user))  # type: ignore[arg-type]
     ]

@@ -5,18 +5,26 @@ member of staff handling it. Messages are stored (actions.post_chat_message) bef
 broadcast; a client that reconnects sends {"type": "sync", "after": <last id it has>} and gets
 everything after it, so a dropped connection loses nothing.
 
-Client -> server: {"type": "sync", "after": 0} | {"type": "send", "body": "..."} | {"type": "ping"}
+A send may carry a "key" (any string the client picks, up to 255 characters): a send that the
+client repeats with the same key after a dropped connection posts the message once
+(core/idempotency.py) and is acknowledged with the first message's id each time.
+
+Client -> server: {"type": "sync", "after": 0} | {"type": "send", "body": "...", "key": "..."}
+                  | {"type": "ping"}
 Server -> client: {"type": "chat.messages", "messages": [...], "ended": bool}
                   {"type": "chat.message", "message": {...}} | {"type": "chat.ended"}
+                  {"type": "chat.sent", "key": "...", "message": <id>} (keyed sends only)
                   {"type": "error", "detail": "..."} | {"type": "pong"}
 """
 
+import json
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
 
+from demandhub.core import idempotency
 from demandhub.core.consumers import FORBIDDEN, NOT_SIGNED_IN
 
 from . import ratelimit
@@ -61,11 +69,21 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 return
             await self.send_json(await self._messages_after(after))
         elif kind == "send":
-            await self._send(content.get("body"))
+            await self._send(content.get("body"), content.get("key"))
         else:
             await self.send_json({"type": "error", "detail": "type: sync, send or ping"})
 
-    async def _send(self, body: Any) -> None:
+    async def _send(self, body: Any, key: Any = None) -> None:
+        if key is not None and (
+            not isinstance(key, str) or not key.strip() or len(key) > idempotency.MAX_KEY
+        ):
+            await self.send_json(
+                {
+                    "type": "error",
+                    "detail": f"key: a string of 1 to {idempotency.MAX_KEY} characters",
+                }
+            )
+            return
         if not isinstance(body, str) or not body.strip():
             await self.send_json({"type": "error", "detail": "Type a message before sending."})
             return
@@ -75,7 +93,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             )
             return
         client = (self.scope.get("client") or ["unknown"])[0]
-        if self.operator is None and not ratelimit.allow(
+        # The count lives in the shared cache (the database or Redis): off the event loop.
+        if self.operator is None and not await database_sync_to_async(ratelimit.allow)(
             "chat_message", f"{self.contact_pk}:{client}"
         ):
             await self.send_json(
@@ -83,14 +102,37 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             )
             return
         try:
-            await self._post(body.strip())
+            message_id = await self._post(body.strip(), key)
         except ContactError as e:
             await self.send_json({"type": "error", "detail": str(e)})
+            return
+        except idempotency.KeyReused:
+            await self.send_json(
+                {"type": "error", "detail": "key: already used for a different message"}
+            )
+            return
+        if key is not None:
+            await self.send_json({"type": "chat.sent", "key": key, "message": message_id})
 
     @database_sync_to_async
-    def _post(self, body: str) -> None:
-        contact = Contact.objects.get(pk=self.contact_pk)
-        post_chat_message(contact, body=body, by=self.operator)
+    def _post(self, body: str, key: str | None) -> int:
+        def post() -> idempotency.Answer:
+            contact = Contact.objects.get(pk=self.contact_pk)
+            message = post_chat_message(contact, body=body, by=self.operator)
+            return idempotency.Answer(status=200, body=json.dumps(message.pk).encode())
+
+        if key is None:
+            return int(post().body)
+        side = "public" if self.operator is None else f"user:{self.operator.pk}"
+        answer = idempotency.once(
+            scope=idempotency.digest("chat", str(self.contact_pk), side),
+            key=key,
+            fingerprint=idempotency.digest(body),
+            method="SEND",
+            path=f"/ws/chat/{self.contact_pk}/",
+            produce=post,
+        )
+        return int(answer.body)
 
     @database_sync_to_async
     def _messages_after(self, after: int) -> dict[str, Any]:

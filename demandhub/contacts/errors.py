@@ -37,3 +37,10 @@ class ChatClosed(ContactError):
 
     def __init__(self) -> None:
         super().__init__("this chat has ended")
+
+
+class StateNotChosen(ContactError):
+    """Staff choose available, break or off; on a contact and wrap-up follow their contacts."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(f"{state!r} is not a state to choose: choose available, break or off")

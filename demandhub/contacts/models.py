@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from demandhub.demand.training import TrainingQuerySet
+
 
 class Contact(models.Model):
     """One approach by the public: a 999 or 101 call, a web chat, an online report, an emergency
@@ -110,6 +112,12 @@ class Contact(models.Model):
     location_source = models.CharField(max_length=16, blank=True)  # "handler" or "aml"
 
     public_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # A training exercise's record: never in live queues or statistics (demand/training.py).
+    exercise = models.ForeignKey(
+        "demand.Exercise", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = TrainingQuerySet.as_manager()
 
     class Meta:
         permissions = [
@@ -337,3 +345,49 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix} {self.day}: {self.last}"
+
+
+class StaffState(models.Model):
+    """What a member of staff on the floor is doing now, and since when (one row per person).
+
+      * available: ready for the next contact
+      * on_contact: answering or working a contact (set when they take one)
+      * wrap_up: finishing the work after a contact (set when they record its outcome)
+      * break: away from the desk
+      * off: signed off the floor
+
+    Written only by contacts.actions.staff; each move also adds a StaffStateChange.
+    """
+
+    class State(models.TextChoices):
+        AVAILABLE = "available", "Available"
+        ON_CONTACT = "on_contact", "On a contact"
+        WRAP_UP = "wrap_up", "Wrap-up"
+        BREAK = "break", "On a break"
+        OFF = "off", "Off the floor"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    state = models.CharField(max_length=12, choices=State, default=State.OFF)
+    since = models.DateTimeField()
+    # SET_NULL: a purged training contact or one past retention leaves the state history whole.
+    contact = models.ForeignKey(Contact, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.state}"
+
+
+class StaffStateChange(models.Model):
+    """One row per move of a member of staff's state. Never updated."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    old_state = models.CharField(max_length=12, choices=StaffState.State)
+    new_state = models.CharField(max_length=12, choices=StaffState.State)
+    changed_at = models.DateTimeField()
+    # SET_NULL: a purged training contact or one past retention leaves the state history whole.
+    contact = models.ForeignKey(Contact, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "new_state", "changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.old_state} -> {self.new_state}"

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from demandhub.accounts import need_to_know
 from demandhub.accounts.models import User
 
 from . import queueing
@@ -25,6 +26,7 @@ def access_contact(user: User, pk: int) -> Contact:
         raise Http404
     if contact.channel == Contact.Channel.WEB_CHAT and contact.handled_by_id != user.pk:
         raise Http404
+    need_to_know.check(user, contact)  # restricted contacts: named teams, with a reason
     return contact
 
 

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, ExpressionWrapper, F, Q, QuerySet
 from django.db.models import DurationField as _Duration
@@ -11,15 +12,20 @@ from django.utils import timezone
 from demandhub.accounts.models import User
 
 from .actions.handling import waiting
-from .models import AmlMessage, Contact
+from .models import AmlMessage, Contact, StaffState
+
+if TYPE_CHECKING:
+    from demandhub.demand.models import Exercise
 
 Status = Contact.Status
 
 
-def queue(channels: Iterable[str]) -> QuerySet[Contact]:
-    """Contacts waiting on `channels`, in the order they will be taken."""
+def queue(channels: Iterable[str], exercise: "Exercise | None" = None) -> QuerySet[Contact]:
+    """Contacts waiting on `channels`, in the order they will be taken: live ones, or those of
+    a training `exercise`."""
     return (
-        Contact.objects.filter(waiting(channels))
+        Contact.objects.in_exercise(exercise)
+        .filter(waiting(channels))
         .select_related("parent")
         .order_by("priority", "offered_at", "id")
     )
@@ -51,9 +57,12 @@ class ChannelQueue:
 ANSWER_TARGET = timedelta(seconds=10)
 
 
-def queue_board(now: datetime | None = None) -> list[ChannelQueue]:
+def queue_board(
+    now: datetime | None = None, exercise: "Exercise | None" = None
+) -> list[ChannelQueue]:
     """One row per channel, most urgent first: who is waiting, and today's answered and
-    abandoned counts. Two queries whatever the queue length."""
+    abandoned counts. Two queries whatever the queue length. Live contacts only, or only
+    those of a training `exercise`."""
     now = now or timezone.now()
     start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     rows = {
@@ -62,10 +71,11 @@ def queue_board(now: datetime | None = None) -> list[ChannelQueue]:
             Contact.Channel.choices, key=lambda c: (queue_priority(c[0]), c[0])
         )
     }
-    for contact in queue(rows):
+    for contact in queue(rows, exercise):
         rows[contact.channel].waiting.append(contact)
     counts = (
-        Contact.objects.filter(Q(status=Status.IN_PROGRESS) | Q(offered_at__gte=start_of_day))
+        Contact.objects.in_exercise(exercise)
+        .filter(Q(status=Status.IN_PROGRESS) | Q(offered_at__gte=start_of_day))
         .annotate(wait=ExpressionWrapper(F("answered_at") - F("offered_at"), _Duration()))
         .values("channel")
         .annotate(
@@ -101,7 +111,8 @@ def held_by(user: User) -> QuerySet[Contact]:
 
 def waiting_chats() -> QuerySet[Contact]:
     return (
-        Contact.objects.filter(channel=Contact.Channel.WEB_CHAT, status=Status.QUEUED)
+        Contact.objects.live()
+        .filter(channel=Contact.Channel.WEB_CHAT, status=Status.QUEUED)
         .annotate(message_count=Count("chat_messages"))
         .order_by("offered_at", "id")
     )
@@ -130,7 +141,8 @@ def earlier_contacts(contact: Contact, limit: int = 5) -> list[Contact]:
     if not same:
         return []
     return list(
-        Contact.objects.filter(same, offered_at__lt=contact.offered_at)
+        Contact.objects.in_exercise(contact.exercise_id)  # type: ignore[arg-type]
+        .filter(same, offered_at__lt=contact.offered_at)
         .exclude(pk=contact.pk)
         .select_related("incident")
         .order_by("-offered_at")[:limit]
@@ -155,8 +167,14 @@ def search(user: User, text: str, limit: int = 50) -> list[Contact]:
     if number := to_e164(text):
         match |= Q(caller_number=number)
     return list(
-        Contact.objects.filter(match)
+        Contact.objects.seen_by(user)
+        .filter(match)
         .exclude(Q(channel=Contact.Channel.WEB_CHAT) & ~Q(handled_by=user))
         .select_related("handled_by", "incident")
         .order_by("-offered_at")[:limit]
     )
+
+
+def staff_state_of(user: User) -> StaffState | None:
+    """The member of staff's state on the floor; None before they first set one."""
+    return StaffState.objects.filter(user=user).first()

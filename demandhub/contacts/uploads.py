@@ -1,7 +1,10 @@
 """Photos sent with online reports: checked by their content, size-capped, stored by SHA-256.
 
 The file's name and declared type are the sender's claim; only the bytes decide. Pillow opens
-and verifies the image, so a renamed executable or a truncated file is refused.
+and verifies the image, so a renamed executable or a truncated file is refused. The photo is then
+re-encoded from its pixels (turned upright first), which drops EXIF and every other metadata block
+(GPS position, camera serial, thumbnails) and anything appended after the image data; the stored
+bytes and their SHA-256 are the re-encoded ones.
 """
 
 import hashlib
@@ -9,7 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 3
@@ -57,7 +60,30 @@ def check_photo(data: bytes, name: str) -> CheckedPhoto:
             f"“{name}” is not a photo we can accept. Please send a JPEG, PNG, WebP or GIF image."
         )
     content_type, extension = ALLOWED[fmt]
-    return CheckedPhoto(data, content_type, extension, hashlib.sha256(data).hexdigest())
+    try:
+        clean = _reencode(data, fmt)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise PhotoRefused(
+            f"“{name}” is not a photo we can accept. Please send a JPEG, PNG, WebP or GIF image."
+        ) from None
+    return CheckedPhoto(clean, content_type, extension, hashlib.sha256(clean).hexdigest())
+
+
+def _reencode(data: bytes, fmt: str) -> bytes:
+    """The image's pixels in the same format, without metadata."""
+    out = io.BytesIO()
+    with Image.open(io.BytesIO(data)) as image:
+        if fmt == "GIF":  # keep every frame of an animation, and its timing
+            image.save(out, "GIF", save_all=True, loop=image.info.get("loop", 0))
+            return out.getvalue()
+        upright = ImageOps.exif_transpose(image)
+        if fmt == "JPEG":
+            upright.convert("RGB").save(out, "JPEG", quality=92, optimize=True)
+        elif fmt == "WEBP":
+            upright.save(out, "WEBP", quality=92)
+        else:
+            upright.save(out, "PNG", optimize=True)
+    return out.getvalue()
 
 
 def store(photo: CheckedPhoto, root: Path) -> str:

@@ -9,6 +9,7 @@ app_name = "contacts"
 urlpatterns = [
     path("contacts/", views.console, name="console"),
     path("contacts/take-next/", views.take_next, name="take_next"),
+    path("contacts/my-state/", views.staff_state, name="staff_state"),
     path("contacts/queues/", views.board, name="board"),
     path("contacts/chats/", views.chats, name="chats"),
     path("contacts/search/", views.search, name="search"),

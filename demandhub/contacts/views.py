@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from demandhub.core.errors import DomainError
+from demandhub.demand.training import exercise_of
 from demandhub.forces.models import PolicingArea
 
 from . import conf, queries
@@ -20,6 +21,7 @@ from .actions import (
     record_outcome,
     release_contact,
     set_location,
+    set_staff_state,
     take_contact,
     take_next_contact,
     use_handset_location,
@@ -48,6 +50,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "waiting": queries.queue(channels)[:20],
         "finished": queries.recently_finished(request.user),  # type: ignore[arg-type]
         "can_handle": bool(channels),
+        "my_state": queries.staff_state_of(request.user) if channels else None,  # type: ignore[arg-type]
     }
     template = "contacts/console.html#work" if request.htmx else "contacts/console.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -66,11 +69,28 @@ def take_next(request: HttpRequest) -> HttpResponse:
     return redirect("contacts:detail", contact.pk)
 
 
+@require_POST
+@permission_required("contacts.view_contact", raise_exception=True)
+def staff_state(request: HttpRequest) -> HttpResponse:
+    """The handler goes available, on a break or off the floor."""
+    if not channels_for(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    try:
+        row = set_staff_state(request.user, state=request.POST.get("state", ""))  # type: ignore[arg-type]
+    except ContactError as e:
+        messages.error(request, str(e))
+    else:
+        messages.info(request, f"You are {row.get_state_display().lower()}.")
+    return redirect("contacts:console")
+
+
 @require_GET
 @permission_required("contacts.view_contact", raise_exception=True)
 def board(request: HttpRequest) -> HttpResponse:
     template = "contacts/board.html#board" if request.htmx else "contacts/board.html"  # type: ignore[attr-defined]
-    return render(request, template, {"queues": queries.queue_board()})
+    return render(
+        request, template, {"queues": queries.queue_board(exercise=exercise_of(request.user))}
+    )
 
 
 @require_GET
@@ -111,6 +131,7 @@ def _detail_context(request: HttpRequest, contact: Contact, **forms: object) -> 
         "contact": contact,
         "number": for_display(contact.caller_number),
         "can_work": can_work(user, contact),  # type: ignore[arg-type]
+        "can_take": can_take(user, contact),  # type: ignore[arg-type]
         "handset_locations": handset,
         "map_data": _map_data(contact, handset),
         "map_tiles": settings.MAP_TILE_URL,
@@ -267,5 +288,8 @@ def photo(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     if not path.is_file():
         raise Http404
     response = FileResponse(path.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = f'inline; filename="{attachment.sha256[:16]}"'
+    # Never rendered as a page of this site: <img> shows it, opening the address downloads it,
+    # and a sandbox policy disarms it even if a browser were to render it.
+    response["Content-Disposition"] = f'attachment; filename="{attachment.sha256[:16]}"'
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

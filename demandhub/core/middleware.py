@@ -4,6 +4,7 @@ import re
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib.auth import middleware as auth_middleware
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -83,4 +84,174 @@ class JsonApiMethodNotAllowedMiddleware:
             if allowed:
                 json_response["Allow"] = allowed
             return json_response
+        return response
+
+
+class IdempotencyMiddleware:
+    """Requests that carry an idempotency key run once; a retry replays the first answer.
+
+    Last in MIDDLEWARE, and in process_view, so CSRF and sign-in checks still run on a retry
+    before anything is replayed. See core/idempotency.py for the rules.
+    """
+
+    UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+    FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: list[Any],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        from asgiref.sync import iscoroutinefunction
+
+        from . import idempotency
+
+        if request.method not in self.UNSAFE or iscoroutinefunction(view_func):
+            return None
+        is_form = request.content_type in self.FORMS
+        # API clients send the key as a header; the API's views read the raw body, which
+        # parsing a form here would consume (multipart), so only pages' forms are parsed.
+        match = request.resolver_match
+        is_page_form = is_form and not (match is not None and match.namespace == API_NAMESPACE)
+        key = request.headers.get(idempotency.HEADER, "")
+        if not key and is_page_form:
+            key = request.POST.get(idempotency.FORM_FIELD, "")
+        key = key.strip()
+        if not key:
+            return None
+        if len(key) > idempotency.MAX_KEY:
+            return JsonResponse(
+                {"detail": f"{idempotency.HEADER}: at most {idempotency.MAX_KEY} characters."},
+                status=422,
+            )
+
+        def produce() -> idempotency.Answer:
+            response = view_func(request, *view_args, **view_kwargs)
+            if callable(getattr(response, "render", None)):
+                response = response.render()  # a TemplateResponse
+            if response.streaming:  # kept whole, so that a retry gets all of it
+                streamed = HttpResponse(
+                    b"".join(response.streaming_content),
+                    status=response.status_code,
+                    content_type=response.get("Content-Type", ""),
+                )
+                if response.has_header("Location"):
+                    streamed["Location"] = response["Location"]
+                response = streamed
+            produce.response = response  # type: ignore[attr-defined]
+            return idempotency.Answer(
+                status=response.status_code,
+                body=response.content,
+                content_type=response.get("Content-Type", ""),
+                location=response.get("Location", ""),
+            )
+
+        try:
+            answer = idempotency.once(
+                scope=idempotency.digest(_principal(request), request.method or "", request.path),
+                key=key,
+                fingerprint=_fingerprint(request, is_page_form),
+                method=request.method or "",
+                path=request.path,
+                produce=produce,
+            )
+        except idempotency.KeyReused:
+            return JsonResponse(
+                {
+                    "detail": f"This {idempotency.HEADER} was already used for a different "
+                    "request. Send a new key for new content; retry only with the same body."
+                },
+                status=422,
+            )
+        if not answer.replayed:
+            return produce.response  # type: ignore[attr-defined,no-any-return]
+        replay = HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
+        if answer.location:
+            replay["Location"] = answer.location
+        replay[idempotency.REPLAYED_HEADER] = "true"
+        return replay
+
+
+def _principal(request: HttpRequest) -> str:
+    """Who is asking, as a retry would present it again: the token, else the staff member."""
+    if authorization := request.headers.get("Authorization", ""):
+        return "token:" + authorization
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return "public"
+
+
+def _fingerprint(request: HttpRequest, is_form: bool) -> str:
+    from . import idempotency
+
+    if not is_form:
+        return idempotency.digest(request.content_type or "", request.body)
+    # A form's raw body changes from one send to the next (the multipart boundary, the
+    # masked CSRF token), so its fields and files are compared instead.
+    parts: list[bytes | str] = []
+    for name, values in sorted(request.POST.lists()):
+        if name in ("csrfmiddlewaretoken", idempotency.FORM_FIELD):
+            continue
+        parts.extend([name, *values])
+    for name, files in sorted(request.FILES.lists()):
+        for upload in files:
+            parts.extend([name, upload.name or "", b"".join(upload.chunks())])
+            upload.seek(0)
+    return idempotency.digest(*parts)
+
+
+def content_security_policy(tile_url: str = "") -> str:
+    """The Content-Security-Policy every response carries: scripts, styles, fonts and
+    connections from this server only, no inline script or style, no framing, forms posting
+    only here. Data for scripts travels in <script type="application/json"> (json_script),
+    which is data, not code. Map tiles may come from the configured tile server."""
+    images = ["'self'", "data:", "blob:"]
+    if tile_url:
+        parts = urlsplit(tile_url.replace("{s}", "*"))  # Leaflet's subdomain placeholder
+        if parts.scheme and parts.netloc:
+            images.append(f"{parts.scheme}://{parts.netloc}")
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": images,
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+class SecurityHeadersMiddleware:
+    """Adds the Content-Security-Policy and a restrictive Permissions-Policy to every response
+    (Django's SecurityMiddleware adds HSTS over TLS, nosniff and the referrer policy; the
+    clickjacking middleware X-Frame-Options: DENY). The scene pages that use the camera,
+    microphone and location say so themselves (scene.views)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.policy = content_security_policy(settings.MAP_TILE_URL)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.policy)
+        response.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+        )
+        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response

@@ -5,6 +5,8 @@ never needs its own authorisation for content and a restricted record cannot lea
 broadcast (../shared/STYLE.md 3.12).
 """
 
+import logging
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -17,14 +19,26 @@ GROUPS: dict[str, str] = {
     "contacts": "contacts.view_contact",
     "crimes": "crimes.view_crimerecord",
     "safeguarding": "safeguarding.view_referral",
+    "floor": "analytics.view_floor",
 }
 
 
+logger = logging.getLogger(__name__)
+
+
 def send_now(group: str, kind: str, pk: int | str) -> None:
+    """Publish now. A channel layer that is down (Redis restarting) loses the notice, never the
+    change: it is committed already, and consoles re-fetch what they show when their socket
+    reconnects (live.js "live:connected"), so the request still succeeds."""
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(group, {"type": "changed", "kind": kind, "pk": str(pk)})
+    try:
+        async_to_sync(layer.group_send)(group, {"type": "changed", "kind": kind, "pk": str(pk)})
+    except Exception:
+        logger.exception(
+            "live notice %s %s on %r not sent: channel layer unavailable", kind, pk, group
+        )
 
 
 def announce(group: str, kind: str, pk: int | str) -> None:

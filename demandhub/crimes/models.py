@@ -7,6 +7,8 @@ investigation, victim care and outcomes.
 from django.conf import settings
 from django.db import models
 
+from demandhub.demand.training import TrainingQuerySet
+
 
 class CrimeRecord(models.Model):
     """A report of a crime, from a contact (999, 101 crime line, web chat, online report), an
@@ -154,6 +156,12 @@ class CrimeRecord(models.Model):
     )
     victim_told_on = models.DateField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=16, choices=CancellationReason, blank=True)
+    # A training exercise's record: never in live queues or statistics (demand/training.py).
+    exercise = models.ForeignKey(
+        "demand.Exercise", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = TrainingQuerySet.as_manager()
 
     class Meta:
         permissions = [

@@ -16,21 +16,25 @@ from .models import AreaPosting, CrimeLink, CrimeRecord, InvestigationAction, Pa
 Status = CrimeRecord.Status
 
 
-def crimes_awaiting_review() -> QuerySet[CrimeRecord]:
-    """The IMU queue, the nearest recording deadline first."""
+def crimes_awaiting_review(user: User | None = None) -> QuerySet[CrimeRecord]:
+    """The IMU queue, the nearest recording deadline first: live crimes, or a trainee's
+    running exercise's (`seen_by`)."""
     return (
-        CrimeRecord.objects.filter(status__in=workflow.AWAITING_DECISION)
+        CrimeRecord.objects.seen_by(user)
+        .filter(status__in=workflow.AWAITING_DECISION)
         .select_related("contact", "location_area")
         .annotate(victims=Count("parties", filter=Q(parties__role=Party.Role.VICTIM)))
         .order_by("recording_deadline", "pk")
     )
 
 
-def crimes_near_recording_deadline(now: datetime | None = None) -> QuerySet[CrimeRecord]:
+def crimes_near_recording_deadline(
+    now: datetime | None = None, *, user: User | None = None
+) -> QuerySet[CrimeRecord]:
     """Reports without a recording decision whose 24 hours end within DUE_SOON_WITHIN or have
     ended."""
     now = now or timezone.now()
-    return crimes_awaiting_review().filter(recording_deadline__lte=now + DUE_SOON_WITHIN)
+    return crimes_awaiting_review(user).filter(recording_deadline__lte=now + DUE_SOON_WITHIN)
 
 
 def review_facts(crime: CrimeRecord) -> ReportFacts:
@@ -56,6 +60,21 @@ def review_facts(crime: CrimeRecord) -> ReportFacts:
     )
 
 
+# The roles whose members are posted to an area's crime team (AreaPosting).
+CRIME_TEAM_ROLES = ("sergeant", "investigating_officer")
+
+
+def crime_team() -> QuerySet[User]:
+    """Active sergeants and investigating officers, each with their posting, by name."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=CRIME_TEAM_ROLES)
+        .distinct()
+        .select_related("posting__area")
+        .prefetch_related("groups")
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 def area_of(user: User) -> int | None:
     """The policing area a sergeant or officer is posted to (None: not posted; sees all).
     Remembered on the user object for the request (set_posting forgets it)."""
@@ -72,13 +91,15 @@ def _in_area(qs: QuerySet[CrimeRecord], area_id: int | None) -> QuerySet[CrimeRe
 
 def crimes_awaiting_assignment(user: User) -> QuerySet[CrimeRecord]:
     """Allocated crimes in the sergeant's area with no officer yet, oldest allocation first."""
-    qs = CrimeRecord.objects.filter(status=Status.ALLOCATED).select_related("area")
+    qs = CrimeRecord.objects.seen_by(user).filter(status=Status.ALLOCATED).select_related("area")
     return _in_area(qs, area_of(user)).order_by("allocated_at", "pk")
 
 
 def crimes_under_investigation_in_area(user: User) -> QuerySet[CrimeRecord]:
-    qs = CrimeRecord.objects.filter(status=Status.UNDER_INVESTIGATION).select_related(
-        "area", "officer"
+    qs = (
+        CrimeRecord.objects.seen_by(user)
+        .filter(status=Status.UNDER_INVESTIGATION)
+        .select_related("area", "officer")
     )
     return _in_area(qs, area_of(user)).order_by("assigned_at", "pk")
 
@@ -128,7 +149,8 @@ def team_workload(user: User, now: datetime | None = None) -> list[Workload]:
 
 def crimes_for_officer(user: User) -> QuerySet[CrimeRecord]:
     return (
-        CrimeRecord.objects.filter(officer=user, status__in=workflow.IN_INVESTIGATION)
+        CrimeRecord.objects.seen_by(user)
+        .filter(officer=user, status__in=workflow.IN_INVESTIGATION)
         .select_related("area")
         .order_by("assigned_at", "pk")
     )
@@ -143,12 +165,19 @@ def actions_due(user: User) -> QuerySet[InvestigationAction]:
 
 
 def overdue_victim_updates(
-    now: datetime | None = None, *, officer: User | None = None, area_id: int | None = None
+    now: datetime | None = None,
+    *,
+    officer: User | None = None,
+    area_id: int | None = None,
+    user: User | None = None,
 ) -> QuerySet[CrimeRecord]:
-    """Crimes under investigation whose regular update or key-decision update is overdue."""
+    """Crimes under investigation whose regular update or key-decision update is overdue
+    (live ones, or those of `user`'s running exercise)."""
     now = now or timezone.now()
-    qs = CrimeRecord.objects.filter(status__in=workflow.IN_INVESTIGATION).filter(
-        Q(victim_update_due_at__lt=now) | Q(key_decision_due_at__lt=now)
+    qs = (
+        CrimeRecord.objects.seen_by(user)
+        .filter(status__in=workflow.IN_INVESTIGATION)
+        .filter(Q(victim_update_due_at__lt=now) | Q(key_decision_due_at__lt=now))
     )
     if officer is not None:
         qs = qs.filter(officer=officer)
@@ -157,11 +186,14 @@ def overdue_victim_updates(
     return qs.select_related("officer", "area").order_by("victim_update_due_at", "pk")
 
 
-def undelivered_key_decisions(now: datetime | None = None) -> QuerySet[CrimeRecord]:
+def undelivered_key_decisions(
+    now: datetime | None = None, *, user: User | None = None
+) -> QuerySet[CrimeRecord]:
     """Filed or not-recorded crimes whose victim has yet to be told (no tracking page)."""
     now = now or timezone.now()
     return (
-        CrimeRecord.objects.filter(key_decision_due_at__isnull=False)
+        CrimeRecord.objects.seen_by(user)
+        .filter(key_decision_due_at__isnull=False)
         .exclude(status__in=workflow.IN_INVESTIGATION)
         .order_by("key_decision_due_at")
     )

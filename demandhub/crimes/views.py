@@ -23,7 +23,7 @@ from . import forms as f
 from .actions.review import suggested_area
 from .actions.victims import can_use_tracking_page
 from .deadlines import CLOCK_LABELS, recording_clock
-from .models import CrimeRecord, InvestigationAction
+from .models import CrimeRecord, InvestigationAction, VictimUpdate
 from .permissions import (
     access_crime,
     can_assign,
@@ -40,9 +40,9 @@ Check = Callable[[User, CrimeRecord], bool]
 @require_GET
 @permission_required("crimes.review_crime", raise_exception=True)
 def imu_queue(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
+    now, user = timezone.now(), request.user  # a trainee sees their exercise's crimes
     rows = []
-    for crime in queries.crimes_awaiting_review()[:200]:
+    for crime in queries.crimes_awaiting_review(user)[:200]:  # type: ignore[arg-type]
         missing = completeness.missing(queries.review_facts(crime))
         clock = recording_clock(crime.recording_deadline, now)
         rows.append(
@@ -59,8 +59,8 @@ def imu_queue(request: HttpRequest) -> HttpResponse:
         "crimes/imu_queue.html",
         {
             "rows": rows,
-            "near_deadline": queries.crimes_near_recording_deadline(now).count(),
-            "undelivered": list(queries.undelivered_key_decisions(now)[:50]),
+            "near_deadline": queries.crimes_near_recording_deadline(now, user=user).count(),  # type: ignore[arg-type]
+            "undelivered": list(queries.undelivered_key_decisions(now, user=user)[:50]),  # type: ignore[arg-type]
         },
     )
 
@@ -78,10 +78,55 @@ def sergeant(request: HttpRequest) -> HttpResponse:
             "awaiting": list(queries.crimes_awaiting_assignment(user)),
             "investigating": list(queries.crimes_under_investigation_in_area(user)),
             "workload": queries.team_workload(user),
-            "overdue": list(queries.overdue_victim_updates(area_id=area_id)[:100]),
+            "overdue": list(queries.overdue_victim_updates(area_id=area_id, user=user)[:100]),
             "officers": list(queries.officers_for(user)),
         },
     )
+
+
+@require_GET
+@permission_required("crimes.view_areaposting", raise_exception=True)
+def postings(request: HttpRequest) -> HttpResponse:
+    """Which sergeant and officer works on which area's crimes (AreaPosting)."""
+    user: User = request.user  # type: ignore[assignment]
+    return render(
+        request,
+        "crimes/postings.html",
+        {
+            "team": list(queries.crime_team()),
+            "areas": list(PolicingArea.objects.order_by("name")),
+            "can_change": user.has_perm("crimes.change_areaposting"),
+        },
+    )
+
+
+@require_POST
+@permission_required("crimes.change_areaposting", raise_exception=True)
+def posting(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = f.PostingForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+        return redirect("crimes:postings")
+    member = get_object_or_404(queries.crime_team(), pk=form.cleaned_data["user"])
+    name = member.get_full_name() or member.username
+    try:
+        if form.cleaned_data["area"] is None:
+            ended = actions.end_posting(member, by=user)
+            messages.success(
+                request,
+                f"{name} is no longer posted to an area."
+                if ended
+                else f"{name} was not posted to an area.",
+            )
+        else:
+            area = get_object_or_404(PolicingArea, pk=form.cleaned_data["area"])
+            actions.set_posting(member, by=user, area=area)
+            messages.success(request, f"{name} is posted to {area}.")
+    except DomainError as e:
+        messages.error(request, str(e))
+    return redirect("crimes:postings")
 
 
 @require_GET
@@ -94,7 +139,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "crimes": list(queries.crimes_for_officer(user)),
             "actions_due": list(queries.actions_due(user)),
-            "overdue": list(queries.overdue_victim_updates(officer=user)),
+            "overdue": list(queries.overdue_victim_updates(officer=user, user=user)),
             "today": timezone.localdate(),
         },
     )
@@ -148,6 +193,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outcome_choices": outcomes.CHOICES,
             "cancel_choices": f.CANCEL_CHOICES,
             "tracking_page": can_use_tracking_page(crime),
+            "info_channels": f.OTHER_CHANNELS,
             "can_review": can_review(user, crime),
             "can_edit": can_edit_details(user, crime),
             "can_assign": can_assign(user, crime),
@@ -240,8 +286,12 @@ def request_info(request: HttpRequest, pk: int) -> HttpResponse:
     asked = completeness.questions_for_reporter(completeness.missing(queries.review_facts(crime)))
 
     def run(crime: CrimeRecord, data: dict[str, Any], user: User) -> str:
-        actions.request_information(crime, by=user, questions=data["questions"], note=data["note"])
-        return "The reporter has been asked on their tracking page."
+        update = actions.request_information(
+            crime, by=user, questions=data["questions"], note=data["note"], channel=data["channel"]
+        )
+        if update.channel == VictimUpdate.Channel.TRACKING_PAGE:
+            return "The reporter has been asked on their tracking page."
+        return f"Recorded: the reporter was asked by {update.get_channel_display().lower()}."
 
     return _act(request, pk, can_review, f.InformationForm, run, questions=asked)
 

@@ -55,6 +55,7 @@ class Send:
     area: str = field(compare=False, default="")
     latitude: float | None = field(compare=False, default=None)
     longitude: float | None = field(compare=False, default=None)
+    place: str = field(compare=False, default="")  # the street address the caller gives
     stamp: bool = field(compare=False, default=True)
     line_number: int | None = field(compare=False, default=None)  # replay: the CSV line
 
@@ -118,21 +119,22 @@ class _Plan:
             "area": area.code,
             "latitude": lat,
             "longitude": lon,
+            "place": place,
         }
         role = REPEAT if repeat else FIRST
         text = narrative(rng, code, place)
         if channel in (p.EMERGENCY_CALL, p.NON_EMERGENCY_CALL):
-            self.call(at, channel, caller, place, role=role, **meta)
+            self.call(at, channel, caller, role=role, **meta)
             if channel == p.EMERGENCY_CALL:
                 for _ in range(_poisson(rng, self.profile.extra_callers.get(code, 0.0))):
                     d_lat, d_lon = near(rng, area, lat, lon, metres=150)
                     later = at + timedelta(seconds=rng.uniform(20, 600))
                     witness = new_caller(rng)
                     extra = {**meta, "latitude": d_lat, "longitude": d_lon}
-                    self.call(later, channel, witness, place, role=DUPLICATE, **extra)
+                    self.call(later, channel, witness, role=DUPLICATE, **extra)
             elif rng.random() < self.profile.behaviour.callback_101:
                 later = at + timedelta(minutes=rng.uniform(20, 180))
-                self.call(later, channel, caller, place, role=CALLBACK, **meta)
+                self.call(later, channel, caller, role=CALLBACK, **meta)
         elif channel == p.WEB_CHAT:
             form = {"name": caller.name, "email": caller.email, "phone": "", "message": text}
             self.push(at, CHAT, form, role=role, **meta)
@@ -171,10 +173,8 @@ class _Plan:
             form.update(anyone_injured="no", vehicles="")
         return form
 
-    def call(
-        self, at: datetime, line: str, caller: Caller, place: str, *, role: str, **meta: Any
-    ) -> None:
-        rng, behaviour = self.rng, self.profile.behaviour
+    def call(self, at: datetime, line: str, caller: Caller, *, role: str, **meta: Any) -> None:
+        rng, behaviour, place = self.rng, self.profile.behaviour, meta["place"]
         self.calls += 1
         call_id = f"{self.tag}-c{self.calls:06d}"
         mobile = line == p.NON_EMERGENCY_CALL or rng.random() < behaviour.mobile_999

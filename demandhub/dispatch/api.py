@@ -10,6 +10,8 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
+from demandhub.core.api_schemas import InvalidRequestOut
+
 from . import actions
 from .deployment_api import router as deployment_router
 from .models import Resource
@@ -87,7 +89,7 @@ def _parse(index: int, item: dict[str, Any]) -> Fix | FixOutcomeOut:
 
 @router.post(
     "/positions",
-    response={200: PositionsOut, 422: PositionsOut},
+    response={200: PositionsOut, 422: PositionsOut | InvalidRequestOut},
     summary="Report many units' positions in one request",
 )
 def report_positions(request: HttpRequest, body: PositionsIn) -> JsonResponse:

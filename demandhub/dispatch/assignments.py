@@ -25,6 +25,7 @@ from .errors import (
     IncidentNotAwaitingDeployment,
     NothingToAssign,
     ResourceNotAvailable,
+    TrainingIncident,
 )
 from .models import Assignment, Resource
 from .recommendation import DIVERSION_GRADE
@@ -118,6 +119,8 @@ def assign_resources(
         i.pk: i for i in Incident.objects.select_for_update().filter(pk__in=involved).order_by("pk")
     }
     incident = locked[incident.pk]
+    if incident.exercise_id is not None:
+        raise TrainingIncident(incident.reference)
     if incident.status not in DEPLOYABLE:
         raise IncidentNotAwaitingDeployment(incident.reference, incident.get_status_display())
     units = list(Resource.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))

@@ -24,7 +24,7 @@ from .board import map_unit
 from .errors import DispatchError
 from .models import Assignment, Resource
 from .positions import is_stale
-from .queries import resources_for_board, unit_of
+from .queries import in_training, resources_for_board, unit_of
 
 OK = 200
 
@@ -47,8 +47,9 @@ def console(request: HttpRequest) -> HttpResponse:
 
 def _console_context(request: HttpRequest) -> dict[str, object]:
     now = timezone.now()
-    waiting = stack.annotate_countdowns(list(stack.incidents_awaiting_deployment()), now=now)
-    deployed = stack.annotate_countdowns(list(stack.deployed_incidents()), now=now)
+    user = request.user  # a trainee sees their running exercise's incidents, not live ones
+    waiting = stack.annotate_countdowns(list(stack.incidents_awaiting_deployment(user)), now=now)  # type: ignore[arg-type]
+    deployed = stack.annotate_countdowns(list(stack.deployed_incidents(user)), now=now)  # type: ignore[arg-type]
     for incident in [*waiting, *deployed]:
         incident.classification_label = classification_label(incident.classification)  # type: ignore[attr-defined]
     for incident in deployed:
@@ -59,6 +60,8 @@ def _console_context(request: HttpRequest) -> dict[str, object]:
         "deployed": deployed,
         "now": now,
         "map_tiles": settings.MAP_TILE_URL,
+        "training": in_training(user),  # type: ignore[arg-type]
+        "no_training_units": stack.NO_TRAINING_UNITS,
     }
 
 
@@ -131,7 +134,7 @@ def console_map(request: HttpRequest) -> JsonResponse:
     max_age = timedelta(seconds=settings.DISPATCH_STALE_POSITION_SECONDS)
     units = [
         map_unit(u, stale=is_stale(u.position_at, now=now, max_age=max_age))
-        for u in resources_for_board().exclude(status=Resource.Status.OFF_DUTY)
+        for u in resources_for_board(request.user).exclude(status=Resource.Status.OFF_DUTY)  # type: ignore[arg-type]
     ]
     incidents = [
         {
@@ -142,7 +145,7 @@ def console_map(request: HttpRequest) -> JsonResponse:
             "lat": i.latitude,
             "lon": i.longitude,
         }
-        for i in Incident.objects.filter(
+        for i in Incident.objects.seen_by(request.user).filter(  # type: ignore[arg-type]
             status__in=(Incident.Status.AWAITING_DEPLOYMENT, *stack.DEPLOYED),
             latitude__isnull=False,
         )
@@ -157,7 +160,7 @@ def console_map(request: HttpRequest) -> JsonResponse:
 @require_GET
 @permission_required("dispatch.view_deadline_alerts", raise_exception=True)
 def alerts(request: HttpRequest) -> HttpResponse:
-    found = stack.deadline_alerts(now=timezone.now())
+    found = stack.deadline_alerts(now=timezone.now(), user=request.user)  # type: ignore[arg-type]
     template = "dispatch/alerts.html#alerts" if request.htmx else "dispatch/alerts.html"  # type: ignore[attr-defined]
     return render(request, template, {"alerts": found})
 

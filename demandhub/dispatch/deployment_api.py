@@ -1,6 +1,6 @@
 """The dispatch API for deployments: recommendations, assigning units, standing them down."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, JsonResponse
@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from demandhub.core.api_schemas import InvalidRequestOut
 from demandhub.incidents.permissions import access_incident
 
 from . import assignments, stack
@@ -53,6 +54,16 @@ class AssignmentOut(Schema):
     arrived_at: datetime | None
     cleared_at: datetime | None
     clear_reason: str
+
+
+class ActiveAssignmentOut(AssignmentOut):
+    incident_id: int
+    incident_status: str
+    incident_grade: int | None
+    incident_latitude: float | None
+    incident_longitude: float | None
+    resource_id: int
+    resource_status: str
 
 
 class ResponseTimeOut(Schema):
@@ -133,7 +144,7 @@ def recommendations(request: HttpRequest, pk: int) -> RecommendationsOut:
 
 @router.post(
     "/incidents/{int:pk}/assignments",
-    response={201: list[AssignmentOut], 422: dict[str, str]},
+    response={201: list[AssignmentOut], 422: InvalidRequestOut},
     summary="Assign one or more units to an incident, all or none",
 )
 def assign(request: HttpRequest, pk: int, body: AssignIn) -> JsonResponse:
@@ -147,6 +158,34 @@ def assign(request: HttpRequest, pk: int, body: AssignIn) -> JsonResponse:
         return JsonResponse({"detail": detail}, status=422)
     made = assignments.assign_resources(incident, units, by=request.user)  # type: ignore[arg-type]
     return JsonResponse([_out(a).model_dump() for a in made], safe=False, status=201)
+
+
+@router.get(
+    "/assignments",
+    response=list[ActiveAssignmentOut],
+    summary="Every unit's current deployment and where its incident is (the crews' jobs)",
+)
+def active_assignments(request: HttpRequest) -> list[ActiveAssignmentOut]:
+    if not request.user.has_perm("dispatch.view_resource"):
+        raise PermissionDenied
+    found = (
+        Assignment.objects.filter(cleared_at__isnull=True)
+        .select_related("incident", "resource")
+        .order_by("assigned_at", "pk")
+    )
+    return [
+        ActiveAssignmentOut(
+            **_out(a).model_dump(),
+            incident_id=a.incident_id,
+            incident_status=a.incident.status,
+            incident_grade=a.incident.grade,
+            incident_latitude=a.incident.latitude,
+            incident_longitude=a.incident.longitude,
+            resource_id=a.resource_id,
+            resource_status=a.resource.status,
+        )
+        for a in found
+    ]
 
 
 @router.post(
@@ -168,8 +207,13 @@ def stand_down(request: HttpRequest, pk: int, body: StandDownIn) -> AssignmentOu
 def response_times(request: HttpRequest, query: Query[ResponseTimesQuery]) -> list[ResponseTimeOut]:
     if not request.user.has_perm("dispatch.view_response_times"):
         raise PermissionDenied
-    end = query.end or timezone.now()
-    start = query.start or end - timedelta(hours=24)
+    try:
+        # In UTC: PostgreSQL refuses offsets beyond +-15:59, which ISO 8601 allows.
+        end = (query.end or timezone.now()).astimezone(UTC)
+        start = (query.start or end - timedelta(hours=24)).astimezone(UTC)
+    except (OverflowError, ValueError) as error:
+        message = "start and end must be moments between the years 1 and 9999."
+        raise HttpError(422, message) from error
     if end <= start or end - start > timedelta(days=31):
         raise HttpError(422, "end must be after start, and at most 31 days later.")
     out = []

@@ -26,6 +26,15 @@ class StatusSetByAssignment(DispatchError):
         super().__init__(f"{call_sign} becomes assigned only when a dispatcher assigns it.")
 
 
+class TrainingIncident(DispatchError):
+    """A training exercise's incident: live units are never committed to it."""
+
+    code = "training_incident"
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(f"{reference} is a training exercise's: live units are not sent to it.")
+
+
 class AlreadyBookedOn(DispatchError):
     code = "already_booked_on"
 

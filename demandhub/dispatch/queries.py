@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 
 from demandhub.accounts.models import User
+from demandhub.demand.training import exercise_of
 from demandhub.forces.models import PolicingArea
 
 from .models import Resource
@@ -31,13 +32,18 @@ def position_bounds() -> Bounds | None:
     return box.widened(settings.DISPATCH_POSITION_MARGIN_KM) if box else None
 
 
-def resources_for_board() -> QuerySet[Resource]:
-    """Every unit with what the board shows of it, in call-sign order."""
-    return (
-        Resource.objects.select_related("home_station__area")
-        .prefetch_related("crew")
-        .order_by("call_sign")
-    )
+def resources_for_board(user: User | None = None) -> QuerySet[Resource]:
+    """Every unit with what the board shows of it, in call-sign order. None for a trainee in
+    a running exercise: every unit is live, and an exercise has no fleet of its own."""
+    qs = Resource.objects.select_related("home_station__area").prefetch_related("crew")
+    if in_training(user):
+        qs = qs.none()
+    return qs.order_by("call_sign")
+
+
+def in_training(user: User | None) -> bool:
+    """Whether `user` is a trainee in (or the gateway of) a running exercise."""
+    return exercise_of(user) is not None
 
 
 def unit_of(user: User) -> Resource | None:

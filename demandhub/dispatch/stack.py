@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
+from demandhub.accounts.models import User
 from demandhub.incidents import grading
 from demandhub.incidents.models import Incident
 from demandhub.incidents.queries import warnings_for
@@ -22,6 +23,12 @@ IncidentStatus = Incident.Status
 DEPLOYED = (IncidentStatus.RESOURCES_ASSIGNED, IncidentStatus.AT_SCENE)
 # Not yet attended: the attendance clock is still running.
 UNATTENDED = (IncidentStatus.AWAITING_DEPLOYMENT, IncidentStatus.RESOURCES_ASSIGNED)
+# The fleet is live: no unit belongs to an exercise, and live units are never sent to an
+# exercise's incident (assignments.assign_resources refuses, training_incident).
+NO_TRAINING_UNITS = (
+    "Training exercise: it has no units of its own, and live units are never sent to its "
+    "incidents. Practise grading and the stack; deployments are not possible."
+)
 
 
 def area_type_of(incident: Incident) -> str:
@@ -47,20 +54,23 @@ def annotate_countdowns(incidents: list[Incident], *, now: datetime) -> list[Inc
     return incidents
 
 
-def incidents_awaiting_deployment() -> QuerySet[Incident]:
-    """The dispatcher's stack: most urgent grade first, then the oldest."""
+def incidents_awaiting_deployment(user: User | None = None) -> QuerySet[Incident]:
+    """The dispatcher's stack: most urgent grade first, then the oldest. Live incidents, or a
+    trainee's running exercise's (`seen_by`)."""
     return (
-        Incident.objects.filter(status=IncidentStatus.AWAITING_DEPLOYMENT)
+        Incident.objects.seen_by(user)
+        .filter(status=IncidentStatus.AWAITING_DEPLOYMENT)
         .select_related("area")
         .order_by("grade", "opened_at", "pk")
     )
 
 
-def deployed_incidents() -> QuerySet[Incident]:
+def deployed_incidents(user: User | None = None) -> QuerySet[Incident]:
     """Incidents with units on the way or at scene, each with its active assignments."""
     active = Assignment.objects.filter(cleared_at__isnull=True).select_related("resource")
     return (
-        Incident.objects.filter(status__in=DEPLOYED)
+        Incident.objects.seen_by(user)
+        .filter(status__in=DEPLOYED)
         .select_related("area")
         .prefetch_related(Prefetch("assignments", queryset=active, to_attr="active_assignments"))
         .order_by("grade", "opened_at", "pk")
@@ -95,6 +105,9 @@ def recommendations_for(incident: Incident, *, now: datetime, limit: int = 8) ->
         return result
     if incident.grade is None:
         result.problem = "The incident is not graded yet."
+        return result
+    if incident.exercise_id is not None:
+        result.problem = NO_TRAINING_UNITS
         return result
     target = Target(
         latitude=incident.latitude,
@@ -144,10 +157,11 @@ class DeadlineAlert:
     seconds_left: int
 
 
-def deadline_alerts(*, now: datetime) -> list[DeadlineAlert]:
+def deadline_alerts(*, now: datetime, user: User | None = None) -> list[DeadlineAlert]:
     """Unattended incidents close to or past their attendance deadline, most pressing first."""
     candidates = (
-        Incident.objects.filter(status__in=UNATTENDED, attendance_deadline__isnull=False)
+        Incident.objects.seen_by(user)
+        .filter(status__in=UNATTENDED, attendance_deadline__isnull=False)
         .select_related("area")
         .order_by("attendance_deadline")
     )
@@ -165,6 +179,7 @@ def deployments_between(start: datetime, end: datetime) -> QuerySet[Assignment]:
     """Every deployment made in [start, end), with its incident, for response-time reports."""
     return (
         Assignment.objects.filter(assigned_at__gte=start, assigned_at__lt=end)
+        .filter(incident__exercise__isnull=True)  # a training exercise's are not statistics
         .select_related("incident__area", "resource")
         .order_by("assigned_at", "pk")
     )

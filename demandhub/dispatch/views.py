@@ -19,7 +19,8 @@ from .errors import DispatchError
 from .forms import BookOnForm, StatusForm
 from .permissions import access_resource, can_change_status
 from .positions import is_stale
-from .queries import resources_for_board, unit_of, units_to_book_on
+from .queries import in_training, resources_for_board, unit_of, units_to_book_on
+from .stack import NO_TRAINING_UNITS
 
 
 def _max_age() -> timedelta:
@@ -33,7 +34,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def _board_response(request: HttpRequest, status: int = 200) -> HttpResponse:
-    units = list(resources_for_board())
+    units = list(resources_for_board(request.user))  # type: ignore[arg-type]
     for unit in units:
         unit.choices = [(s, workflow.Status(s).label) for s in workflow.choices_from(unit.status)]  # type: ignore[attr-defined]
     context = {
@@ -42,6 +43,8 @@ def _board_response(request: HttpRequest, status: int = 200) -> HttpResponse:
         "stale_after_minutes": settings.DISPATCH_STALE_POSITION_SECONDS // 60,
         "map_tiles": settings.MAP_TILE_URL,
         "can_change": request.user.has_perm("dispatch.change_resource_status"),
+        "training": in_training(request.user),  # type: ignore[arg-type]
+        "no_training_units": NO_TRAINING_UNITS,
     }
     template = "dispatch/board.html#units" if request.htmx else "dispatch/board.html"  # type: ignore[attr-defined]
     if request.htmx and request.GET.get("compact"):  # type: ignore[attr-defined]
@@ -55,7 +58,7 @@ def board_map(request: HttpRequest) -> JsonResponse:
     now, max_age = timezone.now(), _max_age()
     units = [
         map_unit(u, stale=is_stale(u.position_at, now=now, max_age=max_age))
-        for u in resources_for_board().exclude(status=workflow.Status.OFF_DUTY)
+        for u in resources_for_board(request.user).exclude(status=workflow.Status.OFF_DUTY)  # type: ignore[arg-type]
     ]
     areas = [
         {"name": a.name, "type": a.area_type, "boundary": a.boundary}

@@ -98,6 +98,7 @@ DEMO_STAFF = {
     "administrator": ("Ruth", "Adeyemi", "AD9901"),
     "contact_gateway": ("Contact gateway", "(service account)", ""),  # telephony, AML, messages
     "crime_registrar": ("Nadia", "Kowalski", "CR3150"),
+    "trainer": ("Lena", "Morris", "TR4420"),  # training exercises
     "response_officer": ("PC Sam", "Okoro", "PC3127"),  # crews a unit: the mobile data terminal
     "vehicle_locator": ("Vehicle locator", "(service account)", ""),  # AVL positions
 }

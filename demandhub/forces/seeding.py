@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demandhub import audit
+from demandhub.accounts import otp
 from demandhub.accounts.actions import create_staff, sync_roles
 from demandhub.accounts.models import User
 from demandhub.accounts.roles import ROLES
@@ -19,6 +20,17 @@ from .models import Force, PolicingArea, Station
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, password, role title) for each demo login, one per role."""
     return [(role.name, demo_data.DEMO_PASSWORD, role.title) for role in ROLES]
+
+
+def demo_authenticator_keys() -> dict[str, str]:
+    """username: the base32 key of the authenticator the seed enrolled for each demo login
+    still using it (a demo login that re-enrolled through the site has its own)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    devices = TOTPDevice.objects.filter(
+        name=otp.DEMO_DEVICE_NAME, confirmed=True, user__username__in=[r.name for r in ROLES]
+    ).select_related("user")
+    return {d.user.username: otp.secret_base32(d) for d in devices}
 
 
 @transaction.atomic
@@ -77,7 +89,7 @@ def seed_demo_force() -> Force | None:
     for username, password, _title in demo_logins():
         if not User.objects.filter(username=username).exists():
             first_name, last_name, staff_number = demo_data.DEMO_STAFF[username]
-            create_staff(
+            user = create_staff(
                 username,
                 by=None,
                 password=password,
@@ -86,6 +98,9 @@ def seed_demo_force() -> Force | None:
                 last_name=last_name,
                 staff_number=staff_number,
             )
+            # Enrolled already, so a newcomer signs in with the key `demandhub demo` prints
+            # (or the code `demandhub otp code <username>` shows) instead of scanning a QR code.
+            otp.enrol(user, confirmed=True, name=otp.DEMO_DEVICE_NAME)
     audit.record(
         Action.FORCE_SEEDED,
         actor=None,

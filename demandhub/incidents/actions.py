@@ -15,6 +15,7 @@ from demandhub.accounts.models import User
 from demandhub.audit.models import Action
 from demandhub.contacts.models import Contact
 from demandhub.core import realtime
+from demandhub.demand.training import exercise_id_for
 
 from . import grading, workflow
 from .classifications import catalogue
@@ -104,6 +105,7 @@ def raise_incident(
         classification=classification,
         qualifiers=list(qualifiers),
         address=address,
+        exercise_id=exercise_id_for(by, made_from=contact),
     )
     audit.record(
         Action.INCIDENT_RAISED,

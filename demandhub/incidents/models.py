@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from demandhub.demand.training import TrainingQuerySet
+
 from .grading import GRADE_CHOICES
 
 
@@ -81,6 +83,12 @@ class Incident(models.Model):
     duplicate_of = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="duplicates"
     )
+    # A training exercise's record: never in live queues or statistics (demand/training.py).
+    exercise = models.ForeignKey(
+        "demand.Exercise", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = TrainingQuerySet.as_manager()
 
     class Meta:
         permissions = [

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from demandhub.accounts import need_to_know
 from demandhub.accounts.models import User
 
 from . import workflow
@@ -13,15 +14,19 @@ def access_incident(user: User, pk: int) -> Incident:
     """The incident, if `user` may see it; Http404 otherwise."""
     if not user.has_perm("incidents.view_incident"):
         raise Http404
-    return get_object_or_404(Incident.objects.select_related("area", "contact"), pk=pk)
+    incident = get_object_or_404(Incident.objects.select_related("area", "contact"), pk=pk)
+    need_to_know.check(user, incident)  # restricted incidents: named teams, with a reason
+    return incident
 
 
 def access_incident_by_reference(user: User, reference: str) -> Incident:
     if not user.has_perm("incidents.view_incident"):
         raise Http404
-    return get_object_or_404(
+    incident = get_object_or_404(
         Incident.objects.select_related("area", "contact"), reference=reference
     )
+    need_to_know.check(user, incident)
+    return incident
 
 
 def can_raise(user: User) -> bool:

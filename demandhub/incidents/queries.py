@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
@@ -25,6 +25,9 @@ from .models import (
     WarningMarker,
 )
 from .workflow import ACTIVE
+
+if TYPE_CHECKING:
+    from demandhub.demand.models import Exercise
 
 
 def area_for(latitude: float, longitude: float) -> PolicingArea | None:
@@ -263,10 +266,12 @@ def _family(code: str) -> str:
     return classification.family if classification else ""
 
 
-def incidents_on_the_board() -> QuerySet[Incident]:
-    """Active incidents for the console list, most urgent first, then oldest."""
+def incidents_on_the_board(exercise: "Exercise | None" = None) -> QuerySet[Incident]:
+    """Active incidents for the console list, most urgent first, then oldest: live ones, or
+    those of a training `exercise`."""
     return (
-        Incident.objects.filter(status__in=ACTIVE)
+        Incident.objects.in_exercise(exercise)
+        .filter(status__in=ACTIVE)
         .select_related("area", "contact")
         .order_by("grade", "opened_at")
     )
@@ -274,7 +279,8 @@ def incidents_on_the_board() -> QuerySet[Incident]:
 
 def resolution_queue() -> QuerySet[Incident]:
     return (
-        Incident.objects.filter(status=Incident.Status.WITH_RESOLUTION_TEAM)
+        Incident.objects.live()
+        .filter(status=Incident.Status.WITH_RESOLUTION_TEAM)
         .select_related("area", "contact")
         .order_by("graded_at")
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from demandhub.contacts.models import Contact
 from demandhub.core.errors import DomainError
+from demandhub.demand.training import exercise_of
 
 from . import actions, grading, permissions, queries
 from .classifications import catalogue
@@ -52,7 +53,7 @@ def _contact(request: HttpRequest) -> Contact | None:
 @require_GET
 @permission_required("incidents.view_incident", raise_exception=True)
 def board(request: HttpRequest) -> HttpResponse:
-    incidents = list(queries.incidents_on_the_board()[:200])
+    incidents = list(queries.incidents_on_the_board(exercise_of(request.user))[:200])  # type: ignore[arg-type]
     template = "incidents/board.html#board" if request.htmx else "incidents/board.html"  # type: ignore[attr-defined]
     return render(
         request,

@@ -4,6 +4,7 @@ Never downloads a browser: Playwright launches /usr/bin/chromium. Screenshots go
 test-artifacts/screenshots/: one per key step, and a full page whenever a test fails.
 """
 
+import os
 import re
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
@@ -58,7 +59,10 @@ def demo_server(
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not installed at {CHROMIUM}: apt-get install chromium")
+        message = f"Chromium not installed at {CHROMIUM}: apt-get install chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)  # CI must run the browser tests, never quietly skip them
+        pytest.skip(message)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -35,13 +35,10 @@ def _record_as_crime(page: Page, reference: str) -> str:
     sign_in(page, "call_handler")
     page.goto(f"/contacts/search/?q={reference}")
     page.get_by_role("link", name=reference).click()
-    contact_url = page.url
     # The console takes contacts in queue order ("Take next"); other tests' reports may be ahead
-    # in this shared server's queue, so take this one by its own take URL, as the chats list does.
-    token = page.locator("input[name=csrfmiddlewaretoken]").first.get_attribute("value") or ""
-    taken = page.request.post(contact_url + "take/", headers={"X-CSRFToken": token})
-    assert taken.ok
-    page.goto(contact_url)
+    # in this shared server's queue, so take this one from its own page.
+    page.get_by_role("button", name="Take this contact").click()
+    expect(page.get_by_role("button", name="Record outcome")).to_be_visible()
     page.get_by_text("Crime recorded", exact=False).first.click()
     page.get_by_label("Summary").fill("Burglary: rear door forced, laptop taken")
     page.get_by_label("Offence (if known)").fill("Burglary")
@@ -85,11 +82,23 @@ def test_an_online_crime_report_is_investigated_and_the_reporter_sees_the_outcom
     expect(imu.locator(".messages")).to_contain_text("Allocated to Cambridge City")
     expect(imu.locator("#crime-status")).to_have_text("Allocated to an area")
 
+    # The supervisor posts the sergeant to the area's crime team (shared demo server: the
+    # posting is ended again below).
+    supervisor = new_page()
+    sign_in(supervisor, "supervisor")
+    supervisor.goto("/crimes/postings/")
+    posting = supervisor.locator("#postings tr", has_text="Ellis")
+    posting.get_by_role("combobox").select_option(label="Cambridge City")
+    posting.get_by_role("button", name="Save").click()
+    expect(supervisor.locator(".messages")).to_contain_text("is posted to Cambridge City")
+    screenshot(supervisor, "3-postings")
+
     sergeant = new_page()
     sign_in(sergeant, "sergeant")
     sergeant.goto("/crimes/sergeant/")
     row = sergeant.locator("#awaiting tr", has_text=crime)
     expect(row).to_be_visible()
+    expect(sergeant.get_by_role("heading", level=1)).to_contain_text("Cambridge City")
     screenshot(sergeant, "3-sergeant")
     row.get_by_role("button", name="Assign").click()
     expect(sergeant.locator(".messages")).to_contain_text("Assigned to")
@@ -117,3 +126,9 @@ def test_an_online_crime_report_is_investigated_and_the_reporter_sees_the_outcom
     expect(public.locator("#updates")).to_contain_text("We have asked the neighbours for CCTV.")
     expect(public.locator("#updates")).to_contain_text("investigated by officers in Cambridge")
     screenshot(public, "5-public-tracking")
+
+    supervisor.goto("/crimes/postings/")
+    posting = supervisor.locator("#postings tr", has_text="Ellis")
+    posting.get_by_role("combobox").select_option(label="not posted (all areas)")
+    posting.get_by_role("button", name="Save").click()
+    expect(supervisor.locator(".messages")).to_contain_text("no longer posted")

@@ -5,7 +5,9 @@ pytest-xdist workers never share state. The e2e and browser folders share one se
 worker (shared_demo_server); tests that damage their server start their own (running_demo_server).
 """
 
+import hashlib
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -22,6 +24,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from django_otp.oath import TOTP
 from psycopg import sql
 
 START_TIMEOUT = 90  # seconds for /healthz to answer once started (a loaded 2-core machine is slow)
@@ -95,6 +98,48 @@ class DemoServer:
     log_path: Path
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
+    @property
+    def port(self) -> int:
+        return int(urlsplit(self.base_url).port or 0)
+
+    def start(self, command: str = "serve") -> None:
+        """Start `demandhub serve` (or `demo`) again and wait until /healthz answers 200."""
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "demandhub", command, "--port", str(self.port)],
+                env=self.env,
+                cwd=self.data_dir,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        _wait_until_healthy(self)
+
+    def kill(self) -> None:
+        """SIGKILL: the process dies mid-request, with no chance to tidy up (a power cut)."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+
+    @contextmanager
+    def another_node(self, name: str) -> Iterator["DemoServer"]:
+        """A second server process on its own port, sharing this one's database, data folder
+        and Redis prefix: another node of the same deployment."""
+        node = DemoServer(
+            base_url=f"http://127.0.0.1:{free_port()}",
+            data_dir=self.data_dir,
+            env=self.env,
+            database_url=self.database_url,
+            log_path=self.data_dir / f"server-{name}.log",
+        )
+        node.start()
+        SERVERS[node.base_url] = node  # sign-in helpers find the authenticators by URL
+        try:
+            yield node
+        finally:
+            SERVERS.pop(node.base_url, None)
+            assert node.process is not None
+            _stop(node.process)
+
     def url(self, path: str) -> str:
         return self.base_url + path
 
@@ -112,6 +157,30 @@ class DemoServer:
                 return conn.execute(statement).fetchall()  # type: ignore[arg-type]
         with closing(sqlite3.connect(self.data_dir / "demandhub.sqlite3")) as conn:
             return conn.execute(statement).fetchall()
+
+    def totp_code(self, username: str) -> str:
+        """The code `username`'s authenticator shows, as the demo enrolled it (in this server's
+        database). A code is accepted once, so this gives the next step not yet used, waiting
+        for the clock when the steps the server accepts now are all spent."""
+        assert re.fullmatch(r"\w+", username), username  # our own demo usernames only
+        rows = self.query(
+            "SELECT d.key, d.step, d.t0, d.digits, d.drift, d.last_t "  # noqa: S608
+            "FROM otp_totp_totpdevice d JOIN accounts_user u ON u.id = d.user_id "
+            f"WHERE u.username = '{username}' AND d.confirmed"
+        )
+        assert rows, f"{username} has no authenticator enrolled on {self.base_url}"
+        key, step, t0, digits, drift, last_t = rows[0]
+        totp = TOTP(bytes.fromhex(key), step, t0, digits, drift)
+        while True:
+            now_t = totp.t() - drift  # the step of the server's clock, before drift
+            # The server accepts now_t + drift ± 1 (tolerance 1), above the last step used.
+            t = max(now_t + drift - 1, last_t + 1)
+            if t <= now_t + drift + 1:
+                break
+            time.sleep(1)
+        totp.time = t0 + t * step
+        totp.drift = 0
+        return f"{totp.token():0{digits}d}"
 
     def execute(self, *statements: str) -> None:
         """Run `statements` in one transaction on this server's database, as an intruder would."""
@@ -151,19 +220,41 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def _identifier(text: str) -> str:
+    """`text` cut to PostgreSQL's 63-character limit, kept unique by a hash of the whole."""
+    if len(text) <= 63:
+        return text
+    return f"{text[:54]}_{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+
+
 @contextmanager
-def running_demo_server(data_dir: Path, *, name: str) -> Iterator[DemoServer]:
+def running_demo_server(
+    data_dir: Path, *, name: str, living: bool = False, env: dict[str, str] | None = None
+) -> Iterator[DemoServer]:
     """`demandhub demo --no-serve` then `demandhub serve` on a free port, until the block ends.
 
+    living=True runs `demandhub demo` itself, as a newcomer does: living demand and simulated
+    staff and units in the background.
+
     `name` (unique within the test run, e.g. "e2e_gw0_shared") names the PostgreSQL database
-    and the Redis channel prefix, so servers started by parallel workers never meet.
+    and the Redis channel prefix, so servers started by parallel workers never meet. `env`
+    adds or overrides settings (DATABASE_URL for a private PostgreSQL, REDIS_URL ...).
     """
     port = free_port()
     pg_url = _postgres_url()
     database_url = None
-    extra = {"REDIS_PREFIX": f"demandhub_{name}"}
-    if pg_url:
-        database = f"demandhub_{name}"
+    # The suite's own database name keeps two test runs on one PostgreSQL (two checkouts, or
+    # DATABASE_URL=.../a and .../b) from dropping each other's server databases.
+    run = urlsplit(pg_url).path.strip("/") if pg_url else "sqlite"
+    label = _identifier(f"demandhub_{run}_{name}")
+    extra = {"REDIS_PREFIX": label, **(env or {})}
+    if "DATABASE_URL" in extra:  # a private database the caller made and will remove
+        database_url = extra["DATABASE_URL"] or None
+        if database_url is None:
+            del extra["DATABASE_URL"]  # "" means SQLite in the data folder
+        pg_url = None
+    elif pg_url:
+        database = label
         drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database))
         _on_maintenance_db(pg_url, drop)
         _on_maintenance_db(pg_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
@@ -176,24 +267,30 @@ def running_demo_server(data_dir: Path, *, name: str) -> Iterator[DemoServer]:
         log_path=data_dir / "server.log",
     )
     try:
-        setup = server.demandhub("demo", "--no-serve", "--port", str(port))
-        assert setup.returncode == 0, f"demandhub demo failed:\n{setup.stdout}\n{setup.stderr}"
-        with server.log_path.open("wb") as log:
-            server.process = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "demandhub", "serve", "--port", str(port)],
-                env=server.env,
-                cwd=data_dir,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        if not living:
+            setup = server.demandhub("demo", "--no-serve", "--port", str(port))
+            assert setup.returncode == 0, f"demandhub demo failed:\n{setup.stdout}\n{setup.stderr}"
         try:
-            _wait_until_healthy(server)
+            server.start("demo" if living else "serve")
+            SERVERS[server.base_url] = server
             yield server
         finally:
-            _stop(server.process)
+            SERVERS.pop(server.base_url, None)
+            if server.process is not None:
+                _stop(server.process)
     finally:
         if pg_url:
             _on_maintenance_db(pg_url, drop)
+
+
+# Every running server by its base URL, so sign-in helpers given only a page or a client
+# (tests/browser/staff.py, tests/e2e/web.py) can find the authenticator the demo enrolled.
+SERVERS: dict[str, DemoServer] = {}
+
+
+def serving(base_url: str) -> DemoServer:
+    assert base_url in SERVERS, f"no demo server of this test run answers at {base_url}"
+    return SERVERS[base_url]
 
 
 _SHARED = pytest.StashKey[DemoServer]()

@@ -26,6 +26,12 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # urllib then hands back the 3xx itself
 
 
+def csrf_token(page: Response) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert match, f"the form on {page.path} has no CSRF token"
+    return match.group(1)
+
+
 class WebClient:
     def __init__(self, base_url: str, *, follow_redirects: bool = True) -> None:
         self.base_url = base_url
@@ -48,20 +54,33 @@ class WebClient:
         request = urllib.request.Request(self.base_url + path, data=body, method="POST")  # noqa: S310
         return self._send(request)
 
-    def sign_in(self, username: str, password: str) -> Response:
-        """Fill in and send the sign-in form as a browser would, CSRF token included."""
+    def sign_in(self, username: str, password: str, *, second_factor: bool = True) -> Response:
+        """Fill in and send the sign-in form as a browser would, CSRF token included, then the
+        code from the authenticator the demo enrolled for `username` (second_factor=False:
+        stop at the code page)."""
+        page = self.sign_in_password(username, password)
+        if not second_factor or page.path != "/login/verify/":
+            return page  # a refused password stays on /login/
+        return self.give_code(page, username)
+
+    def sign_in_password(self, username: str, password: str) -> Response:
         form = self.get("/login/")
-        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
-        assert match, "the sign-in form has no CSRF token"
         return self.post(
             "/login/",
             {
-                "csrfmiddlewaretoken": match.group(1),
+                "csrfmiddlewaretoken": csrf_token(form),
                 "username": username,
                 "password": password,
                 "next": "/",
             },
         )
+
+    def give_code(self, page: Response, username: str) -> Response:
+        """Answer the code page `page` with the current code of `username`'s authenticator."""
+        from .server import serving
+
+        code = serving(self.base_url).totp_code(username)
+        return self.post("/login/verify/", {"csrfmiddlewaretoken": csrf_token(page), "code": code})
 
     def _send(self, request: urllib.request.Request) -> Response:
         try:

@@ -29,3 +29,14 @@ class UserFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
             if ADMIN_SITE_ROLES & set(extracted):
                 self.is_staff = True
                 self.save(update_fields=["is_staff"])
+
+
+def totp_code(device: Any, *, steps_ahead: int = 0) -> str:
+    """The code the user's authenticator app shows now (or `steps_ahead` periods later)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"

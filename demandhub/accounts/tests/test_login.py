@@ -2,8 +2,9 @@
 
 import pytest
 
+from demandhub.accounts import otp
 from demandhub.accounts.roles import ROLES
-from demandhub.accounts.tests.factories import PASSWORD, UserFactory
+from demandhub.accounts.tests.factories import PASSWORD, UserFactory, totp_code
 from demandhub.audit.models import Action, Event
 
 
@@ -24,9 +25,13 @@ def test_a_login_form_without_fields_is_answered_not_crashed(client):
 
 
 def test_signing_in_lands_on_the_roles_landing_page_and_is_audited(client, call_handler):
+    device = otp.enrol(call_handler, confirmed=True)
     response = client.post(
         "/login/", {"username": "call_handler", "password": PASSWORD}, follow=True
     )
+    assert response.redirect_chain[-1][0] == "/login/verify/"
+
+    response = client.post("/login/verify/", {"code": totp_code(device)}, follow=True)
 
     assert response.redirect_chain[-1][0] == "/"
     assert b'data-role="call_handler"' in response.content

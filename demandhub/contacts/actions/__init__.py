@@ -17,6 +17,7 @@ from .handling import (
 from .intake import receive_contact, receive_message
 from .online import submit_online_report
 from .outcomes import record_outcome
+from .staff import set_staff_state
 from .telephony import receive_call_event
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "record_outcome",
     "release_contact",
     "set_location",
+    "set_staff_state",
     "start_chat",
     "submit_online_report",
     "take_contact",

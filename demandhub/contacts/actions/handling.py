@@ -15,6 +15,7 @@ from .. import workflow
 from ..errors import ContactNotYours, TransitionNotAllowed
 from ..models import AmlMessage, ChatMessage, Contact, ReporterUpdate
 from .chat import announce_chat
+from .staff import move_staff
 
 Status = Contact.Status
 
@@ -52,6 +53,7 @@ def _answer(contact: Contact, *, by: User) -> Contact:
         waited_seconds=round((contact.answered_at - contact.offered_at).total_seconds(), 1),
     )
     realtime.announce("contacts", "contact.answered", contact.pk)
+    move_staff(by, "on_contact", contact=contact)
     return contact
 
 
@@ -63,7 +65,12 @@ def take_next_contact(*, by: User, channels: Iterable[str]) -> Contact | None:
     another transaction has locked, so each gets a different contact; SQLite's IMMEDIATE
     transactions serialise the whole action.
     """
-    candidates = Contact.objects.filter(waiting(channels)).order_by("priority", "offered_at", "id")
+    # A trainee in a running exercise takes only its contacts; everyone else only live ones.
+    candidates = (
+        Contact.objects.seen_by(by)
+        .filter(waiting(channels))
+        .order_by("priority", "offered_at", "id")
+    )
     if connection.features.has_select_for_update_skip_locked:
         candidates = candidates.select_for_update(skip_locked=True)
     contact = candidates.first()
@@ -95,6 +102,7 @@ def release_contact(contact: Contact, *, by: User, reason: str) -> Contact:
     contact.save(update_fields=["status", "handled_by"])
     audit.record(Action.CONTACT_RELEASED, actor=by, subject=contact, reason=reason)
     realtime.announce("contacts", "contact.released", contact.pk)
+    move_staff(by, "available")
     return contact
 
 

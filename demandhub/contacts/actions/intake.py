@@ -10,6 +10,7 @@ from demandhub import audit
 from demandhub.accounts.models import User
 from demandhub.audit.models import Action
 from demandhub.core import realtime
+from demandhub.demand.training import exercise_id_for
 
 from .. import queueing, workflow
 from ..models import Contact
@@ -35,6 +36,8 @@ def receive_contact(
     """
     now = timezone.now()
     token = new_public_token() if public_link else ""
+    # An exercise's gateway (or a trainee) makes training records; a transfer keeps its call's.
+    fields.setdefault("exercise_id", exercise_id_for(by, made_from=fields.get("parent")))
     contact = Contact(
         channel=channel,
         priority=queueing.priority_of(channel),

@@ -17,6 +17,7 @@ from ..errors import ContactNotYours, OutcomeNotAllowed, UnknownIncident
 from ..models import ChatMessage, Contact
 from .chat import announce_chat, announce_chat_ended, transcript
 from .handling import add_reporter_update
+from .staff import move_staff
 
 Outcome = Contact.Outcome
 Status = Contact.Status
@@ -205,4 +206,5 @@ def record_outcome(
         Action.CONTACT_COMPLETED, actor=by, subject=contact, outcome=outcome, agency=agency, **made
     )
     realtime.announce("contacts", "contact.completed", contact.pk)
+    move_staff(by, "wrap_up", contact=contact)
     return contact

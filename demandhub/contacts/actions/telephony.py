@@ -13,6 +13,7 @@ from .. import telephony, workflow
 from ..models import Contact, TelephonyEvent
 from ..phones import to_e164
 from .outcomes import transfer_to_emergency_line
+from .staff import move_staff
 
 Status = Contact.Status
 Outcome = Contact.Outcome
@@ -141,6 +142,9 @@ def _apply_facts(
     if facts.ended_at and contact.ended_at != facts.ended_at:
         contact.ended_at = facts.ended_at
         changes.append("ended time")
+        if contact.status == Status.IN_PROGRESS and contact.handled_by is not None:
+            # The caller has rung off: the handler's after-call work begins.
+            move_staff(contact.handled_by, "wrap_up", contact=contact, by=by)
     if event.cli and not contact.caller_number_as_given:
         contact.caller_number_as_given = event.cli[:64]
         contact.caller_number = to_e164(event.cli)
@@ -159,6 +163,8 @@ def _apply_facts(
             agent = User.objects.filter(username=event.agent, is_active=True).first()
             if agent is not None:
                 contact.handled_by = agent
+                state = "wrap_up" if contact.ended_at else "on_contact"
+                move_staff(agent, state, contact=contact, by=by)
     elif facts.abandoned_at is not None:
         if contact.status == Status.QUEUED:
             workflow.move(contact, Status.ABANDONED, by=by, reason="caller rang off")

@@ -175,3 +175,37 @@ async def test_guessing_chat_links_over_the_socket_is_rate_limited(settings):
         results.append(await communicator.connect())
 
     assert results == [(False, NOT_SIGNED_IN), (False, NOT_SIGNED_IN), (False, NOT_SIGNED_IN)]
+
+
+async def test_a_message_resent_with_its_key_after_a_reconnect_is_posted_once():
+    contact, token, _, _ = await _chat_taken_by("call_handler")
+    public = await _connect(f"/ws/chat/public/{token}/")
+    await _sync(public)
+    send = {"type": "send", "body": "Are you still there?", "key": "m-1"}
+    await public.send_json_to(send)
+    received = [await public.receive_json_from(), await public.receive_json_from()]
+    by_type = {m["type"]: m for m in received}  # the acknowledgement may come first
+    broadcast, first_ack = by_type["chat.message"], by_type["chat.sent"]
+    await public.disconnect()  # the acknowledgement never reached the phone: it resends
+
+    again = await _connect(f"/ws/chat/public/{token}/")
+    await again.send_json_to(send)
+    second_ack = await again.receive_json_from()
+    await again.send_json_to({**send, "body": "something else"})
+    reused = await again.receive_json_from()
+
+    assert (
+        first_ack
+        == second_ack
+        == {
+            "type": "chat.sent",
+            "key": "m-1",
+            "message": broadcast["message"]["id"],
+        }
+    )
+    assert reused == {"type": "error", "detail": "key: already used for a different message"}
+    count = await database_sync_to_async(
+        contact.chat_messages.filter(body="Are you still there?").count
+    )()
+    assert count == 1
+    await again.disconnect()

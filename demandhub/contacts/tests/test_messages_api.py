@@ -78,3 +78,18 @@ def test_an_emergency_sms_is_queued_with_the_emergencies(client, gateway_auth):
         0,
         "+447700900123",
     )
+
+
+def test_a_nul_character_anywhere_is_refused_and_nothing_is_stored(client, gateway_auth):
+    """PostgreSQL text cannot hold NUL: refused up front (core/api_parser.py), on both engines."""
+    in_a_value = _post(client, gateway_auth, {**EMAIL, "sender_name": "K\x00m"})
+    in_a_key = _post(client, gateway_auth, {**EMAIL, "extra": {"a\x00": 1}})
+    # Parameters are parsed before the route checks permissions, so a 422 shows the parser.
+    in_a_query = client.get(
+        "/api/dispatch/response-times", {"start": "2026\x00"}, headers=gateway_auth
+    )
+
+    assert in_a_value.status_code == in_a_key.status_code == 400
+    assert in_a_query.status_code == 422
+    assert "NUL" in in_a_query.json()["detail"]
+    assert Contact.objects.count() == 0

@@ -163,6 +163,34 @@ def test_a_chat_accepted_by_someone_else_first_is_explained(
     assert "already taken" in response.content.decode()
 
 
+def test_a_waiting_contact_is_taken_from_its_own_page(client, call_handler, supervisor):
+    contact = ContactFactory(channel="101", caller_name="Sam")
+    client.force_login(call_handler)
+    page = client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
+    assert "Take this contact" in page
+    assert reverse("contacts:take", args=[contact.pk]) in page
+
+    response = client.post(reverse("contacts:take", args=[contact.pk]), follow=True)
+
+    contact.refresh_from_db()
+    assert (contact.status, contact.handled_by) == (Contact.Status.IN_PROGRESS, call_handler)
+    assert response.redirect_chain[-1][0] == reverse("contacts:detail", args=[contact.pk])
+    assert "Take this contact" not in response.content.decode()
+    assert "Record outcome" in response.content.decode()
+    assert Event.objects.filter(action=Action.CONTACT_ANSWERED, actor=call_handler).count() == 1
+    # A colleague who opened the page before: no button now, and the take is refused cleanly.
+    client.force_login(supervisor)
+    assert (
+        "Take this contact"
+        not in client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
+    )
+    response = client.post(reverse("contacts:take", args=[contact.pk]), follow=True)
+    assert "already taken" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.handled_by == call_handler
+    assert Event.objects.filter(action=Action.CONTACT_ANSWERED).count() == 1
+
+
 def test_setting_a_location_with_half_a_position_is_refused(client, call_handler):
     contact = take_contact(ContactFactory(channel="999"), by=call_handler)
     client.force_login(call_handler)

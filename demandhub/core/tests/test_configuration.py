@@ -48,7 +48,7 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
     )
 
     assert out == repr(
-        ("django.db.backends.postgresql", 5433, "channels_redis.core.RedisChannelLayer")
+        ("django.db.backends.postgresql", 5433, "channels_redis.pubsub.RedisPubSubChannelLayer")
     )
 
 

@@ -53,7 +53,11 @@ def test_a_forbidden_page_says_so_without_detail(client, call_handler):
 
 
 def test_the_health_check_is_public_and_says_only_ok(client):
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/healthz").json() == {
+        "status": "ok",
+        "database": "ok",
+        "channel_layer": "ok",
+    }
 
 
 @pytest.mark.parametrize(

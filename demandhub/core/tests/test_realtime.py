@@ -1,5 +1,7 @@
 """Live notices: sent once the transaction commits, only to sockets allowed to hear them."""
 
+import json
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -10,10 +12,15 @@ from django.db import transaction
 from demandhub import audit
 from demandhub.audit.models import Action
 from demandhub.config.asgi import application
-from demandhub.core import realtime
+from demandhub.core import consumers, realtime
 
 
-def test_a_notice_is_sent_only_when_the_transaction_commits(django_capture_on_commit_callbacks):
+def test_a_notice_is_sent_only_when_the_transaction_commits(
+    django_capture_on_commit_callbacks, settings
+):
+    # The message itself, through the in-process layer: a sync test reaches Redis's pub/sub
+    # layer on a new event loop per call, where a channel made in the last call does not exist.
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)("resources", channel)
@@ -61,4 +68,55 @@ async def test_a_supervisor_socket_hears_each_new_audit_entry(supervisor_session
     assert message == {"type": "changed", "kind": "event.recorded", "pk": str(event.pk)}
     await communicator.send_json_to({"type": "ping"})
     assert await communicator.receive_json_from(timeout=2) == {"type": "pong"}
+    await communicator.disconnect()
+
+
+def test_frames_keep_every_change_in_order_and_stay_under_2_kb():
+    changes = [
+        {"kind": "incident.changed", "pk": str(10**i % 9973) * (1 + i % 7)} for i in range(500)
+    ]
+
+    out = consumers.frames(changes)
+
+    assert all(len(frame.encode()) < consumers.MAX_FRAME_BYTES for frame in out)
+    unpacked = [
+        c for f in map(json.loads, out) for c in (f["changes"] if f["type"] == "changes" else [f])
+    ]
+    assert [{"kind": c["kind"], "pk": c["pk"]} for c in unpacked] == changes
+    assert len(out) == 13  # packed greedily: about 38 changes a frame
+    assert consumers.frames(changes[:1]) == [
+        '{"type":"changed","kind":"incident.changed","pk":"1"}'
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_burst_reaches_a_console_coalesced_whole_and_in_order(
+    supervisor_session_cookie, monkeypatch
+):
+    # A window far longer than the burst takes to publish, so the frame count is exact.
+    monkeypatch.setattr(consumers, "COALESCE_SECONDS", 3.0)
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/live/audit/",
+        headers=[(b"origin", b"http://127.0.0.1"), (b"cookie", supervisor_session_cookie)],
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    layer = get_channel_layer()
+    # 90: the in-memory test layer holds at most 100 messages a channel (Redis has no such cap).
+    for n in range(90):
+        await layer.group_send("audit", {"type": "changed", "kind": "event.recorded", "pk": str(n)})
+
+    received = []
+    while sum(len(f.get("changes", [f])) for f in received) < 90:
+        frame = await communicator.receive_from(timeout=10)
+        assert len(frame.encode()) < consumers.MAX_FRAME_BYTES
+        received.append(json.loads(frame))
+
+    # The first notice goes at once, alone; the other 89 wait for the window and share frames.
+    assert received[0] == {"type": "changed", "kind": "event.recorded", "pk": "0"}
+    assert [f["type"] for f in received[1:]] == ["changes", "changes"]
+    pks = [c["pk"] for f in received for c in f.get("changes", [f])]
+    assert pks == [str(n) for n in range(90)]
+    assert await communicator.receive_nothing(timeout=0.2)
     await communicator.disconnect()

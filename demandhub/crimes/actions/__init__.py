@@ -11,7 +11,14 @@ from .recording import (
     set_crime_location,
     update_crime_details,
 )
-from .review import allocate_crime, assign_crime, file_crime, request_information, set_posting
+from .review import (
+    allocate_crime,
+    assign_crime,
+    end_posting,
+    file_crime,
+    request_information,
+    set_posting,
+)
 from .victims import record_first_contact, record_key_decision, set_victim_care, update_victim
 
 __all__ = [
@@ -24,6 +31,7 @@ __all__ = [
     "complete_investigation_action",
     "confirm_link",
     "decide_not_a_crime",
+    "end_posting",
     "file_crime",
     "record_crime",
     "record_crime_from_incident",

@@ -12,6 +12,7 @@ from demandhub import audit
 from demandhub.accounts.models import User
 from demandhub.audit.models import Action
 from demandhub.core import realtime
+from demandhub.demand.training import exercise_id_for
 
 from .. import offences, workflow
 from ..deadlines import recording_deadline
@@ -103,6 +104,7 @@ def record_crime(
         recording_deadline=recording_deadline(reported_at),
         recorded_at=now,
         recorded_by=by,
+        exercise_id=exercise_id_for(by, made_from=contact or incident),
     )
     _place_from(crime, contact=contact, incident=incident)
     for name, value in details.items():

@@ -14,13 +14,14 @@ from .. import completeness, outcomes, solvability, victims_code, workflow
 from ..errors import (
     AreaDoesNotCoverLocation,
     CrimeError,
+    NotCrimeStaff,
     OfficerNotInArea,
     OutcomeNotAllowed,
     ReasonRequired,
     UnknownOutcome,
 )
 from ..models import AreaPosting, CrimeRecord, Review, VictimUpdate
-from ..queries import review_facts
+from ..queries import CRIME_TEAM_ROLES, review_facts
 from .recording import _decide_recording
 from .victims import tell_victim
 
@@ -29,27 +30,39 @@ Status = CrimeRecord.Status
 
 @transaction.atomic
 def request_information(
-    crime: CrimeRecord, *, by: User, questions: list[str], note: str = ""
+    crime: CrimeRecord, *, by: User, questions: list[str], note: str = "", channel: str = ""
 ) -> VictimUpdate:
-    """Ask the reporter for what is missing, on their tracking page."""
+    """Ask the reporter for what is missing: on their tracking page (no channel given), or
+    through the channel they used (phone, email, in person), recording what was asked."""
     crime = CrimeRecord.objects.select_for_update().get(pk=crime.pk)
     asked = [q.strip() for q in questions if q.strip()]
     if note.strip():
         asked.append(note.strip())
     if not asked:
         raise CrimeError("nothing to ask the reporter")
+    if channel and channel not in VictimUpdate.Channel.values:
+        raise CrimeError(f"{channel!r} is not a channel to reach the reporter")
     text = (
         f"To progress {crime.reference} we need more information. Please contact us quoting "
         f"{crime.reference}: " + " ".join(asked)
     )
-    update = tell_victim(crime, by=by, kind=VictimUpdate.Kind.INFORMATION_REQUEST, text=text)
+    update = tell_victim(
+        crime, by=by, kind=VictimUpdate.Kind.INFORMATION_REQUEST, text=text, channel=channel
+    )
     if update is None:
         raise CrimeError(
-            "this reporter has no tracking page: ask them through the channel they used"
+            "this reporter has no tracking page: ask them through the channel they used "
+            "(phone, email or in person) and record it"
         )
     crime.information_requested_at = timezone.now()
     crime.save(update_fields=["information_requested_at"])
-    audit.record(Action.CRIME_INFORMATION_REQUESTED, actor=by, subject=crime, asked=asked)
+    audit.record(
+        Action.CRIME_INFORMATION_REQUESTED,
+        actor=by,
+        subject=crime,
+        asked=asked,
+        channel=update.channel,
+    )
     realtime.announce("crimes", "crime.changed", crime.pk)
     return update
 
@@ -199,8 +212,36 @@ def assign_crime(crime: CrimeRecord, *, by: User, officer: User) -> CrimeRecord:
 
 @transaction.atomic
 def set_posting(user: User, *, by: User, area: PolicingArea) -> AreaPosting:
-    """Post a sergeant or investigating officer to a policing area's crime team."""
+    """Post a sergeant or investigating officer to a policing area's crime team (moving them
+    from any other). Posting them where they already are changes and audits nothing."""
+    if not (user.is_active and user.groups.filter(name__in=CRIME_TEAM_ROLES).exists()):
+        raise NotCrimeStaff(str(user))
+    current = AreaPosting.objects.select_for_update().filter(user=user).first()
+    if current is not None and current.area_id == area.pk:
+        return current
     posting, _ = AreaPosting.objects.update_or_create(user=user, defaults={"area": area})
     user.__dict__.pop("_crimes_area_id", None)  # queries.area_of's memo
-    audit.record(Action.CRIME_POSTING_SET, actor=by, subject=user, area=area.code)
+    audit.record(
+        Action.CRIME_POSTING_SET,
+        actor=by,
+        subject=user,
+        area=area.code,
+        previous=current.area.code if current is not None else "",
+    )
+    realtime.announce("crimes", "crime.posting_set", user.pk)
     return posting
+
+
+@transaction.atomic
+def end_posting(user: User, *, by: User) -> bool:
+    """End a sergeant's or officer's area posting (they then work across every area, as an
+    unposted one does). False, and nothing audited, when they had none."""
+    current = AreaPosting.objects.select_for_update().filter(user=user).first()
+    if current is None:
+        return False
+    area = current.area.code
+    current.delete()
+    user.__dict__.pop("_crimes_area_id", None)
+    audit.record(Action.CRIME_POSTING_ENDED, actor=by, subject=user, area=area)
+    realtime.announce("crimes", "crime.posting_ended", user.pk)
+    return True

@@ -1,11 +1,17 @@
 """Linked-crime suggestions: text similarity plus near-repeat closeness, on known links."""
 
 import random
+from io import StringIO
 
 import numpy as np
+import pytest
+from django.core.management import call_command
 
 from demandhub.crimes import linking
 from demandhub.crimes.linking import LinkIndex, lexical_encode, lexical_vector, near_repeat
+from demandhub.crimes.models import TextVector
+
+from .factories import crime
 
 DAY = 86_400.0
 
@@ -108,3 +114,48 @@ def test_precision_at_5_on_a_generated_set_with_known_series():
         hits += sum(label[s.crime_id] == label[q] for s in found)
 
     assert hits / (5 * 120) > 0.8
+
+
+@pytest.mark.django_db
+def test_vectors_command_encodes_crimes_missing_a_vector_of_the_current_encoder(
+    monkeypatch: pytest.MonkeyPatch, cambridge: object
+) -> None:
+    monkeypatch.setenv("DEMANDHUB_TEXT_ENCODER", "lexical")
+    first = crime(modus_operandi="rear door forced with a screwdriver")
+    crime(modus_operandi="shed padlock cut with bolt croppers")
+    assert set(TextVector.objects.values_list("model", flat=True)) == {linking.LEXICAL}
+    monkeypatch.setenv("DEMANDHUB_TEXT_ENCODER", "minilm")
+    out = StringIO()
+
+    call_command("crimes", "vectors", "--batch", "1", stdout=out)
+    call_command("crimes", "vectors", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        f"2 crime vectors stored ({linking.MINILM})",
+        f"0 crime vectors stored ({linking.MINILM})",
+    ]
+    stored = TextVector.objects.get(crime=first)
+    assert stored.model == linking.MINILM
+    assert len(bytes(stored.vector)) == 384 * 4
+    assert len(linking.suggestions_for(first)) == 1
+
+
+@pytest.mark.django_db
+def test_stored_minilm_vectors_are_searched_by_default(
+    monkeypatch: pytest.MonkeyPatch, cambridge: object
+) -> None:
+    monkeypatch.delenv("DEMANDHUB_TEXT_ENCODER", raising=False)
+    jemmied = crime(
+        modus_operandi="rear door jemmied open and a laptop stolen", latitude=None, longitude=None
+    )
+    prised = crime(
+        modus_operandi="burglars prised the back door and took a computer",
+        latitude=None,
+        longitude=None,
+    )
+    crime(modus_operandi="graffiti sprayed on a bus shelter", latitude=None, longitude=None)
+
+    found = linking.suggestions_for(jemmied, k=2)
+
+    assert TextVector.objects.get(crime=jemmied).model == linking.MINILM
+    assert found[0].crime_id == prised.pk

@@ -16,6 +16,7 @@ from demandhub.crimes.actions import (
 )
 from demandhub.crimes.errors import (
     AreaDoesNotCoverLocation,
+    CrimeError,
     OutcomeNotAllowed,
     ReasonRequired,
     UnknownOutcome,
@@ -50,6 +51,28 @@ def test_asking_the_reporter_for_what_is_missing_shows_on_their_tracking_page(
     record.refresh_from_db()
     assert record.information_requested_at is not None
     assert Event.objects.filter(action=Action.CRIME_INFORMATION_REQUESTED).exists()
+
+
+def test_a_reporter_with_no_tracking_page_is_asked_through_the_channel_they_used(imu_reviewer):
+    record = crime()  # a 101 call: no tracking page
+
+    with pytest.raises(CrimeError, match="no tracking page"):
+        request_information(record, by=imu_reviewer, questions=["When did this happen?"])
+    with pytest.raises(CrimeError, match="not a channel"):
+        request_information(record, by=imu_reviewer, questions=["When?"], channel="pigeon")
+    assert not record.victim_updates.exists()
+    assert not Event.objects.filter(action=Action.CRIME_INFORMATION_REQUESTED).exists()
+
+    update = request_information(
+        record, by=imu_reviewer, questions=["When did this happen?"], channel="phone"
+    )
+
+    assert (update.channel, update.kind) == ("phone", "information_request")
+    assert "When did this happen?" in update.text
+    record.refresh_from_db()
+    assert record.information_requested_at is not None
+    event = Event.objects.get(action=Action.CRIME_INFORMATION_REQUESTED)
+    assert (event.data["channel"], event.data["asked"]) == ("phone", ["When did this happen?"])
 
 
 def test_filing_records_the_decision_the_outcome_and_tells_the_victim(imu_reviewer, online_report):

@@ -137,3 +137,23 @@ def test_the_crime_consoles_listen_for_live_changes_and_refetch_themselves(
     assert 'data-live-group="crimes"' in page
     assert f'hx-get="{url}"' in page
     assert 'hx-select="#live-crimes"' in page
+
+
+def test_asking_a_reporter_with_no_tracking_page_is_recorded_from_the_page(client, imu_reviewer):
+    record = crime(summary="Bike stolen")  # no time window, no victim: questions to ask
+    question = "When did this happen? Give the earliest and latest times."
+    client.force_login(imu_reviewer)
+    page = client.get(reverse("crimes:detail", args=[record.pk])).content.decode()
+    assert "Record that the reporter was asked" in page
+    assert question in page
+
+    response = client.post(
+        reverse("crimes:request_information", args=[record.pk]),
+        {"questions": [question], "note": "", "channel": "phone"},
+        follow=True,
+    )
+
+    assert "the reporter was asked by phone" in response.content.decode()
+    update = record.victim_updates.get()
+    assert update.channel == "phone"
+    assert question in update.text

@@ -104,10 +104,37 @@ def test_response_times_refuse_a_bad_period_and_dispatchers_and_default_to_a_day
     backwards = client.get(url, {"start": now.isoformat(), "end": now.isoformat()})
     huge = client.get(url, {"start": "2026-01-01T00:00:00Z", "end": "2026-03-01T00:00:00Z"})
     nonsense = client.get(url, {"start": "yesterday"})
+    # Found by schemathesis: an offset PostgreSQL refuses, and a day before the first one.
+    odd_offset = client.get(url, {"end": "1096-10-31T09:58:55.1-21:29"})
+    before_time = client.get(url, {"end": "0001-01-01T00:00:00Z"})
     default = client.get(url)
     client.force_login(dispatcher)
     refused = client.get(url, {"start": "2026-01-01T00:00:00Z", "end": "2026-01-02T00:00:00Z"})
 
     assert (backwards.status_code, huge.status_code, nonsense.status_code) == (422, 422, 422)
+    assert (odd_offset.status_code, odd_offset.json()) == (200, [])
+    assert before_time.status_code == 422
     assert default.status_code == 200
     assert refused.status_code == 403
+
+
+def test_active_assignments_say_where_each_unit_is_going_in_constant_queries(
+    client, dispatcher, django_assert_num_queries
+):
+    ResourceFactory(call_sign="R01")
+    ResourceFactory(call_sign="R02")
+    first = incident_awaiting(grade=1, latitude=52.2, longitude=0.12)
+    second = incident_awaiting(grade=2, latitude=52.3, longitude=0.1)
+    client.force_login(dispatcher)
+    url = "/api/dispatch/incidents/{}/assignments"
+    client.post(url.format(first.pk), {"call_signs": ["R01"]}, content_type="application/json")
+    client.post(url.format(second.pk), {"call_signs": ["R02"]}, content_type="application/json")
+
+    with django_assert_num_queries(5):  # session, user, two for permissions, the assignments
+        response = client.get("/api/dispatch/assignments")
+
+    jobs = {a["call_sign"]: a for a in response.json()}
+    assert set(jobs) == {"R01", "R02"}
+    assert (jobs["R01"]["incident_latitude"], jobs["R01"]["incident_longitude"]) == (52.2, 0.12)
+    assert jobs["R02"]["incident_id"] == second.pk
+    assert jobs["R01"]["resource_status"] == "assigned"

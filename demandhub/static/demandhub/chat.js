@@ -1,6 +1,8 @@
 // Web chat, both sides. Messages are stored before they are broadcast; on every (re)connect
 // the client asks for everything after the last id it has, so a dropped connection loses
-// nothing, and ids de-duplicate what arrives twice.
+// nothing, and ids de-duplicate what arrives twice. Each message sent carries a key and is
+// resent on reconnect until the server acknowledges it ("chat.sent"): the key makes the
+// resend post it once.
 (function () {
   function start(box) {
     var log = box.querySelector(".chat-log");
@@ -11,6 +13,7 @@
     var endedEl = box.querySelector(".chat-ended");
     var me = box.dataset.chatMe;
     var lastId = 0, socket = null, delay = 500, ended = !!box.dataset.chatEnded;
+    var pending = {};  // key -> body, sent but not yet acknowledged
     var initial = JSON.parse(document.getElementById("chat-initial").textContent || "[]");
 
     function add(m) {
@@ -48,13 +51,17 @@
         state.textContent = "connected";
         state.className = "chat-state connected";
         socket.send(JSON.stringify({ type: "sync", after: lastId }));
+        Object.keys(pending).forEach(function (key) {
+          socket.send(JSON.stringify({ type: "send", body: pending[key], key: key }));
+        });
       };
       socket.onmessage = function (event) {
         var data = JSON.parse(event.data);
         if (data.type === "chat.message") add(data.message);
         else if (data.type === "chat.messages") { data.messages.forEach(add); if (data.ended) end(); }
         else if (data.type === "chat.ended") end();
-        else if (data.type === "error") { errorEl.textContent = data.detail; errorEl.hidden = false; }
+        else if (data.type === "chat.sent") delete pending[data.key];
+        else if (data.type === "error") { pending = {}; errorEl.textContent = data.detail; errorEl.hidden = false; }
       };
       socket.onclose = function (event) {
         state.textContent = "reconnecting";
@@ -73,7 +80,9 @@
         return;
       }
       errorEl.hidden = true;
-      socket.send(JSON.stringify({ type: "send", body: body }));
+      var key = Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+      pending[key] = body;
+      socket.send(JSON.stringify({ type: "send", body: body, key: key }));
       input.value = "";
     }
     form.addEventListener("submit", function (e) { e.preventDefault(); send(); });

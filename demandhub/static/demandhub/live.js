@@ -35,11 +35,14 @@
     };
     socket.onmessage = function (message) {
       var data = JSON.parse(message.data);
-      if (data.type !== "changed") return;
-      var detail = { kind: data.kind, pk: data.pk };
-      listeners(group).forEach(function (el) {
-        el.dispatchEvent(new CustomEvent("live:" + data.kind, { detail: detail }));
-        el.dispatchEvent(new CustomEvent("live:changed", { detail: detail }));
+      // One notice, or several the server coalesced into one frame (core/consumers.py), in order.
+      var changes = data.type === "changed" ? [data] : data.type === "changes" ? data.changes : [];
+      changes.forEach(function (change) {
+        var detail = { kind: change.kind, pk: change.pk };
+        listeners(group).forEach(function (el) {
+          el.dispatchEvent(new CustomEvent("live:" + change.kind, { detail: detail }));
+          el.dispatchEvent(new CustomEvent("live:changed", { detail: detail }));
+        });
       });
     };
     socket.onclose = function (event) {

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from demandhub.forces.seeding import demo_logins, seed_demo_force
+from demandhub.forces.seeding import demo_authenticator_keys, demo_logins, seed_demo_force
 
 
 class Command(BaseCommand):
@@ -18,5 +18,6 @@ class Command(BaseCommand):
             self.stdout.write("A force already exists: nothing seeded.")
             return
         self.stdout.write(f"Seeded {force.name}.")
+        keys = demo_authenticator_keys()
         for username, password, title in demo_logins():
-            self.stdout.write(f"  {title:<28} {username} / {password}")
+            self.stdout.write(f"  {title:<28} {username} / {password} / {keys.get(username, '')}")

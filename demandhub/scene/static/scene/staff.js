@@ -4,6 +4,11 @@
 (function () {
   "use strict";
   if (window.sceneWatcher) return;  // the panel was loaded again: one watcher per page
+  // The link box selects itself on click, for copying (no inline handler: see the CSP).
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target && target.matches && target.matches("[data-select-on-click]")) target.select();
+  });
   var panel = document.getElementById("scene");
   if (!panel) return;
   var iceServers = JSON.parse(document.getElementById("scene-ice-servers").textContent);

@@ -1,0 +1,220 @@
+"""Intake over HTTP against the database's own limit.
+
+A (reference): the database committing the equivalent inserts with nothing in front of it:
+  PostgreSQL: `pgbench -n -c1 -T <s> -f <script>` (one transaction: a contact row, the raw
+  telephony event, two audit rows), synchronous_commit on;
+  SQLite: raw sqlite3 commits of the same rows (WAL, synchronous=FULL), one connection.
+B (ours): 999 calls POSTed one after another to /api/contacts/telephony/events of a real
+  `demandhub serve`, each with an Idempotency-Key, on the same database engine.
+
+Pairs run A B A B ... (who goes first alternates), each a few seconds; reported: min, median
+and max of the per-pair ratios B/A of commits per second. Then open-loop latency: calls sent
+on a fixed schedule (normal load, then 10x) with latency taken from the scheduled send time,
+p50/p99, and the 10x p99 as a ratio of the normal p99.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> .venv/bin/python -m bench intake
+    .venv/bin/python -m bench intake            # SQLite (embedded)
+"""
+# ruff: noqa: E501  (the pgbench script is SQL, one statement a line)
+
+import argparse
+import json
+import os
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.clients import issue_token, offered, post_json  # noqa: E402
+from tests.e2e.server import running_demo_server  # noqa: E402
+
+EVENTS = "/api/contacts/telephony/events"
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS bench_contact (id {serial} PRIMARY KEY, reference text,
+  channel text, status text, external_id text UNIQUE, caller_number text, offered_at text,
+  message text);
+CREATE TABLE IF NOT EXISTS bench_event (id {serial} PRIMARY KEY, received_at text, raw text,
+  status text, dedupe_key text UNIQUE);
+CREATE TABLE IF NOT EXISTS bench_audit (id {serial} PRIMARY KEY, occurred_at text,
+  action text, subject_id text, data text, prev_hash text UNIQUE, hash text);
+"""
+
+PGBENCH_SCRIPT = """\\set n random(1, 2000000000)
+BEGIN;
+INSERT INTO bench_contact (reference, channel, status, external_id, caller_number, offered_at, message) VALUES ('999-' || :n, '999', 'queued', 'P' || :n || '-' || :client_id || '-' || txid_current(), '+447700900123', now()::text, '');
+INSERT INTO bench_event (received_at, raw, status, dedupe_key) VALUES (now()::text, '{"call_id": "x", "event": "offered", "line": "999"}', 'applied', 'E' || txid_current());
+INSERT INTO bench_audit (occurred_at, action, subject_id, data, prev_hash, hash) VALUES (now()::text, 'contact.received', :n, '{}', md5(random()::text) || md5(random()::text), md5(random()::text));
+INSERT INTO bench_audit (occurred_at, action, subject_id, data, prev_hash, hash) VALUES (now()::text, 'contact.call_updated', :n, '{}', md5(random()::text) || md5(random()::text), md5(random()::text));
+END;
+"""
+
+
+def pgbench_rate(database_url: str, seconds: float, script: Path) -> float:
+    done = subprocess.run(  # noqa: S603
+        # PostgreSQL's client tools on the PATH
+        ["pgbench", "-n", "-c1", "-T", str(int(seconds)), "-f", str(script), database_url],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    match = re.search(r"tps = ([\d.]+)", done.stdout)
+    assert match, done.stdout + done.stderr
+    return float(match.group(1))
+
+
+def sqlite_rate(path: Path, seconds: float) -> float:
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.executescript(TABLES.format(serial="INTEGER"))
+        count, end = 0, time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            key = uuid.uuid4().hex
+            now = datetime.now(UTC).isoformat()
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "INSERT INTO bench_contact (reference, channel, status, external_id, "
+                "caller_number, offered_at, message) VALUES (?, '999', 'queued', ?, ?, ?, '')",
+                (f"999-{key}", key, "+447700900123", now),
+            )
+            db.execute(
+                "INSERT INTO bench_event (received_at, raw, status, dedupe_key) "
+                "VALUES (?, ?, 'applied', ?)",
+                (now, json.dumps(offered(key)), key),
+            )
+            for action in ("contact.received", "contact.call_updated"):
+                prev = db.execute("SELECT hash FROM bench_audit ORDER BY id DESC LIMIT 1")
+                prev.fetchone()
+                db.execute(
+                    "INSERT INTO bench_audit (occurred_at, action, subject_id, data, "
+                    "prev_hash, hash) VALUES (?, ?, ?, '{}', ?, ?)",
+                    (now, action, key, uuid.uuid4().hex + action, uuid.uuid4().hex),
+                )
+            db.execute("COMMIT")
+            count += 1
+        return count / seconds
+
+
+def http_rate(base_url: str, token: str, seconds: float) -> float:
+    count, end = 0, time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        call_id = uuid.uuid4().hex[:20]
+        status, body = post_json(base_url, EVENTS, offered(call_id), token=token, key=call_id)
+        assert status == 200, (status, body)
+        count += 1
+    return count / seconds
+
+
+def open_loop(
+    base_url: str, token: str, rate: float, seconds: float
+) -> tuple[list[float], list[int]]:
+    """Latencies (s) from each call's scheduled send time to its answer, and the statuses of
+    the calls that failed (0: no answer within the client's timeout)."""
+    total = int(rate * seconds)
+    start = time.perf_counter() + 0.2
+    latencies: list[float] = []
+    failures: list[int] = []
+
+    def send(i: int) -> None:
+        scheduled = start + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        call_id = uuid.uuid4().hex[:20]
+        status, _ = post_json(base_url, EVENTS, offered(call_id), token=token, key=call_id)
+        latencies.append(time.perf_counter() - scheduled)
+        if status != 200:
+            failures.append(status)
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        list(pool.map(send, range(total)))
+    return latencies, failures
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench intake")
+    parser.add_argument("--pairs", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=3.0, help="per run (pgbench: whole s)")
+    parser.add_argument("--normal-rate", type=float, default=2.0, help="calls/s, open loop")
+    parser.add_argument("--latency-seconds", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    postgres = os.getenv("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    engine = "PostgreSQL (synchronous_commit on)" if postgres else "SQLite (WAL, synchronous=FULL)"
+    folder = Path(tempfile.mkdtemp(prefix="bench-intake-"))
+    with running_demo_server(folder, name=f"bench_intake_{os.getpid()}") as server:
+        token = issue_token(server, "contact_gateway")
+        http_rate(server.base_url, token, 1.0)  # warm up
+        if postgres:
+            assert server.database_url
+            import psycopg
+
+            with psycopg.connect(server.database_url, autocommit=True) as conn:
+                for statement in TABLES.format(serial="bigserial").split(";"):
+                    if statement.strip():
+                        conn.execute(statement)  # type: ignore[call-overload]
+            script = folder / "intake.sql"
+            script.write_text(PGBENCH_SCRIPT)
+
+            def reference() -> float:
+                return pgbench_rate(server.database_url or "", args.seconds, script)
+        else:
+            raw = folder / "raw.sqlite3"
+
+            def reference() -> float:
+                return sqlite_rate(raw, args.seconds)
+
+        ratios, ours, theirs = [], [], []
+        for pair in range(args.pairs):
+            order = ["ref", "ours"] if pair % 2 == 0 else ["ours", "ref"]
+            rates = {}
+            for who in order:
+                if who == "ref":
+                    rates[who] = reference()
+                else:
+                    rates[who] = http_rate(server.base_url, token, args.seconds)
+            ratios.append(rates["ours"] / rates["ref"])
+            ours.append(rates["ours"])
+            theirs.append(rates["ref"])
+        normal = open_loop(server.base_url, token, args.normal_rate, args.latency_seconds)
+        surge = open_loop(server.base_url, token, args.normal_rate * 10, args.latency_seconds)
+    print(f"engine: {engine}; {args.pairs} pairs of {args.seconds:g} s")
+    print(
+        "our contacts/s / reference commits/s: "
+        f"min {min(ratios):.3f} median {statistics.median(ratios):.3f} max {max(ratios):.3f}"
+    )
+    print(
+        f"  (ours median {statistics.median(ours):.1f}/s, reference median "
+        f"{statistics.median(theirs):.1f}/s; absolute rates move with the machine's load)"
+    )
+    for label, (values, failed), rate in (
+        ("normal", normal, args.normal_rate),
+        ("10x", surge, args.normal_rate * 10),
+    ):
+        print(
+            f"open loop {label} ({rate:g}/s for {args.latency_seconds:g} s, {len(values)} calls, "
+            f"{len(failed)} failed {sorted(set(failed))}): p50 {quantile(values, 0.5) * 1000:.1f} ms, "
+            f"p99 {quantile(values, 0.99) * 1000:.1f} ms"
+        )
+    ratio = quantile(surge[0], 0.99) / quantile(normal[0], 0.99)
+    print(f"p99 at 10x / p99 at normal: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
