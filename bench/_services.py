@@ -1,0 +1,88 @@
+"""What the server benchmarks share: a private database for their server, dropped at the end,
+and HTTP with the answer's headers (to see replays), standard library only."""
+
+import http.client
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import psycopg
+from psycopg import sql
+
+TIMEOUT = 10  # seconds for one HTTP request (a guard against hangs)
+
+
+def postgres_url() -> str | None:
+    url = os.getenv("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
+def _on(url: str, database: str) -> str:
+    return urlsplit(url)._replace(path=f"/{database}").geturl()
+
+
+@contextmanager
+def private_database(label: str) -> Iterator[str]:
+    """On PostgreSQL (DATABASE_URL), a new database named after DATABASE_URL's own with
+    `_<label>` added (so .../dh_x gives dh_x_<label>), dropped when the block ends; its URL.
+    Without one, "": the server's SQLite file in its data folder."""
+    base = postgres_url()
+    if base is None:
+        yield ""
+        return
+    name = f"{urlsplit(base).path.strip('/') or 'bench'}_{label}"[:63]
+    maintenance = _on(base, "postgres")
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(drop)
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield _on(base, name)
+    finally:
+        with psycopg.connect(maintenance, autocommit=True) as conn:
+            conn.execute(drop)
+
+
+def connections(conn: psycopg.Connection[Any]) -> int:
+    """Sessions open on this connection's database now, this one included."""
+    row = conn.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def post(
+    base_url: str,
+    path: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    timeout: float = TIMEOUT,
+) -> tuple[int, Any, dict[str, str]]:
+    """(status, parsed JSON body or text, headers); status 0 when the server could not be
+    reached or cut the answer off."""
+    request = urllib.request.Request(  # noqa: S310  (our own server)
+        base_url + path, data=body, headers=headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, json.load(response), dict(response.headers)
+    except urllib.error.HTTPError as e:
+        with e:
+            text = e.read().decode(errors="replace")
+        try:
+            return e.code, json.loads(text), dict(e.headers)
+        except ValueError:
+            return e.code, text, dict(e.headers)
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
+        return 0, None, {}
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
