@@ -17,6 +17,18 @@ from psycopg import sql
 TIMEOUT = 10  # seconds for one HTTP request (a guard against hangs)
 
 
+def patient_setup(seconds: float = 900) -> None:
+    """Give `demandhub demo --no-serve` and the other setup commands of tests/e2e/server.py up
+    to `seconds` (a guard, not a timing): on a machine shared with other test runs, migrating
+    and seeding a PostgreSQL database can take longer than the tests' 120 s guard."""
+    from tests.e2e import server
+
+    defaults = server.demandhub.__kwdefaults__
+    assert defaults is not None
+    assert "timeout" in defaults
+    defaults["timeout"] = max(defaults["timeout"], seconds)
+
+
 def postgres_url() -> str | None:
     url = os.getenv("DATABASE_URL", "")
     return url if url.startswith(("postgres://", "postgresql://")) else None

@@ -43,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._services import connections, post, private_database  # noqa: E402
+from bench._services import connections, patient_setup, post, private_database  # noqa: E402
 from tests.e2e.clients import issue_token, offered  # noqa: E402
 from tests.e2e.server import DemoServer, running_demo_server  # noqa: E402
 
@@ -200,6 +200,7 @@ def run(
     """The whole benchmark: a server of its own, `cycles` kills, the checks; its counts."""
     rng = random.Random(seed)
     label = f"kill_{os.getpid()}"
+    patient_setup()
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-kill-")))
         database_url = stack.enter_context(private_database(label))
