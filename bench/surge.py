@@ -27,6 +27,7 @@ sessions seen on the server's database.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> .venv/bin/python -m bench surge
     DATABASE_URL=... .venv/bin/python -m bench surge --minutes 2 --pairs 4   # a shorter surge
+    DATABASE_URL=... .venv/bin/python -m bench surge --quick                 # the same
 """
 
 import argparse
@@ -158,8 +159,11 @@ def main(argv: list[str]) -> None:
         "--minutes", type=float, default=15.0, help="of surge in all (as much of baseline)"
     )
     parser.add_argument("--pairs", type=int, default=10)
+    parser.add_argument("--quick", action="store_true", help="--minutes 2 --pairs 4")
     parser.add_argument("--out", default="", help="write every latency to this JSON file")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.minutes, args.pairs = 2.0, 4
     seconds = args.minutes * 60 / args.pairs
     engine = "PostgreSQL" if os.getenv("DATABASE_URL", "").startswith("postgres") else "SQLite"
     print(

@@ -3,7 +3,7 @@ restarted under load, two nodes updating one unit at once, and Redis going away.
 
 Each test starts its own servers (tests/e2e/server.py) and, where it takes a database or Redis
 away, its own private PostgreSQL or redis-server (services.py): the machine's shared ones are
-never touched. A handful of cycles here; `python -m bench durability` runs hundreds.
+never touched. A handful of cycles here; `python -m bench durability_kill` runs hundreds.
 """
 # ruff: noqa: S608  (the SQL below only interpolates integer ids read from the database)
 
