@@ -31,6 +31,7 @@ sessions seen on the server's database.
 """
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -59,6 +60,7 @@ from tests.e2e.server import running_demo_server  # noqa: E402
 
 SURGE = 10.0
 SENDERS = 64
+PUBLIC = itertools.count(1)  # each member of the public's address, unique over the whole run
 # One PostgreSQL session per request in flight, closed after it (see durability_kill.py).
 SERVER_ENV = {"CONN_MAX_AGE": "0"}
 
@@ -128,12 +130,13 @@ def one_run(
     began = time.perf_counter() + 0.5
 
     def send(index_and_send: tuple[int, generator.Send]) -> None:
-        index, item = index_and_send
+        _, item = index_and_send
         scheduled = began + (item.at - sim_start).total_seconds()
         if (delay := scheduled - time.perf_counter()) > 0:
             time.sleep(delay)
         if item.kind in (generator.CHAT, generator.REPORT):
-            address = f"10.{index // 65536 % 256}.{index // 256 % 256}.{index % 256}"
+            n = next(PUBLIC)
+            address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
             answer: Answer = PublicSender(base_url, token, address).send(item, datetime.now(UTC))
         else:
             answer = api.send(item, datetime.now(UTC))
