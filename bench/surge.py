@@ -129,8 +129,7 @@ def one_run(
     api = Gateway(base_url, token)
     began = time.perf_counter() + 0.5
 
-    def send(index_and_send: tuple[int, generator.Send]) -> None:
-        _, item = index_and_send
+    def send(item: generator.Send) -> None:
         scheduled = began + (item.at - sim_start).total_seconds()
         if (delay := scheduled - time.perf_counter()) > 0:
             time.sleep(delay)
@@ -152,7 +151,7 @@ def one_run(
                 run.refused[f"{item.kind} {answer.summary}"] += 1
 
     with ThreadPoolExecutor(max_workers=SENDERS) as pool:
-        list(pool.map(send, enumerate(sends)))
+        list(pool.map(send, sends))
     return run
 
 
