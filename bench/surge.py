@@ -44,7 +44,7 @@ import zlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -105,6 +105,17 @@ class Run:
     server_errors: int = 0  # 5xx
     unanswered: int = 0  # status 0: refused, cut off or timed out
     refused: Counter[str] = field(default_factory=Counter)  # other answers not ok
+
+    def dump(self) -> dict[str, object]:
+        return {
+            "label": self.label,
+            "sends": self.sends,
+            "latencies": self.latencies,
+            "statuses": dict(self.statuses),
+            "server_errors": self.server_errors,
+            "unanswered": self.unanswered,
+            "refused": dict(self.refused),
+        }
 
     def p(self, q: float) -> float:
         return quantile(self.latencies, q) if self.latencies else float("nan")
@@ -216,7 +227,7 @@ def main(argv: list[str]) -> None:
             a, b = runs["baseline"], runs["surge"]
             pairs.append((a, b))
             if args.out:
-                Path(args.out).write_text(json.dumps([[asdict(a), asdict(b)] for a, b in pairs]))
+                Path(args.out).write_text(json.dumps([[a.dump(), b.dump()] for a, b in pairs]))
             print(
                 f"pair {pair + 1} ({order[0][0]} first): baseline {a.sends} sends p50 "
                 f"{a.p(0.5) * 1000:.0f} p99 {a.p(0.99) * 1000:.0f} ms | surge {b.sends} sends "
