@@ -174,7 +174,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--pairs", type=int, default=10)
     parser.add_argument("--quick", action="store_true", help="--minutes 2 --pairs 4")
     parser.add_argument("--out", default="", help="write every latency to this JSON file")
+    parser.add_argument("--summarise", default="", help="print the summary of an --out file")
     args = parser.parse_args(argv)
+    if args.summarise:
+        summarise(load(args.summarise), 0)
+        return
     if args.quick:
         args.minutes, args.pairs = 2.0, 4
     seconds = args.minutes * 60 / args.pairs
@@ -236,6 +240,10 @@ def main(argv: list[str]) -> None:
                 f"ratio {b.p(0.99) / a.p(0.99):.2f}",
                 flush=True,
             )
+    summarise(pairs, sessions[0])
+
+
+def summarise(pairs: list[tuple[Run, Run]], sessions: int) -> None:
     ratios = [b.p(0.99) / a.p(0.99) for a, b in pairs if a.latencies and b.latencies] or [
         float("nan")
     ]
@@ -265,8 +273,22 @@ def main(argv: list[str]) -> None:
     )
     if refused:
         print("refused: " + "; ".join(f"{k} x{n}" for k, n in refused.most_common()))
-    if sessions[0]:
-        print(f"most PostgreSQL sessions of the server seen: {sessions[0]}")
+    if sessions:
+        print(f"most PostgreSQL sessions of the server seen: {sessions}")
+
+
+def load(path: str) -> list[tuple[Run, Run]]:
+    """The pairs --out wrote."""
+    pairs = []
+    for a, b in json.loads(Path(path).read_text()):
+        runs = []
+        for r in (a, b):
+            run = Run(r["label"], r["sends"], r["latencies"], Counter(r["statuses"]))
+            run.server_errors, run.unanswered = r["server_errors"], r["unanswered"]
+            run.refused = Counter(r["refused"])
+            runs.append(run)
+        pairs.append((runs[0], runs[1]))
+    return pairs
 
 
 if __name__ == "__main__":
