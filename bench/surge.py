@@ -172,6 +172,7 @@ def main(argv: list[str]) -> None:
         "--minutes", type=float, default=15.0, help="of surge in all (as much of baseline)"
     )
     parser.add_argument("--pairs", type=int, default=10)
+    parser.add_argument("--scale", type=float, default=SURGE, help="the surge: times the peak")
     parser.add_argument("--quick", action="store_true", help="--minutes 2 --pairs 4")
     parser.add_argument("--out", default="", help="write every latency to this JSON file")
     parser.add_argument("--summarise", default="", help="print the summary of an --out file")
@@ -185,7 +186,7 @@ def main(argv: list[str]) -> None:
     engine = "PostgreSQL" if os.getenv("DATABASE_URL", "").startswith("postgres") else "SQLite"
     print(
         f"engine: {engine}; normal peak {peak_rate():.1f} contacts/h (profile, "
-        f"{peak_start():%a %H:%M} UTC), surge x{SURGE:g}; {args.pairs} pairs of "
+        f"{peak_start():%a %H:%M} UTC), surge x{args.scale:g}; {args.pairs} pairs of "
         f"{seconds:g} s runs ({args.minutes:g} min of surge, as much of baseline)",
         flush=True,
     )
@@ -216,10 +217,10 @@ def main(argv: list[str]) -> None:
             stack.callback(watcher.join)
             stack.callback(done.set)
         # Warm up: a few seconds of the surge, not counted.
-        one_run("warm-up", SURGE, 5, 3000, "sw", server.base_url, token)
+        one_run("warm-up", args.scale, 5, 3000, "sw", server.base_url, token)
         pairs: list[tuple[Run, Run]] = []
         for pair in range(args.pairs):
-            order = [("baseline", 1.0), ("surge", SURGE)]
+            order = [("baseline", 1.0), ("surge", args.scale)]
             if pair % 2:
                 order.reverse()
             runs = {}
