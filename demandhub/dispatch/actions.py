@@ -32,15 +32,22 @@ def change_status(resource: Resource, to: str, *, by: User | None, reason: str =
     """Move a unit along its lifecycle at a crew's or dispatcher's request.
 
     Assigned is refused here: only an assignment sets it. by=None: a system change.
+
+    A unit free of any incident moves in one conditional UPDATE (optimistic: it applies only
+    if nobody moved or assigned the unit since it was read). Otherwise, or if that UPDATE
+    finds the unit changed, the unit's incident and then the unit are locked and re-read, and
+    its assignment follows the move.
     """
-    lock_incident_of(resource)
-    resource = Resource.objects.select_for_update().get(pk=resource.pk)
     if to in workflow.SET_BY_ASSIGNMENT:
         raise StatusSetByAssignment(resource.call_sign)
     old = resource.status
-    workflow.move(resource, to, by=by, reason=reason)
-    resource.save(update_fields=["status", "status_changed_at"])
-    follow_status(resource, old, to, by=by)
+    if workflow.move_if_free_and_unchanged(resource, to, by=by, reason=reason) is None:
+        lock_incident_of(resource)
+        resource = Resource.objects.select_for_update().get(pk=resource.pk)
+        old = resource.status
+        workflow.move(resource, to, by=by, reason=reason)
+        resource.save(update_fields=["status", "status_changed_at"])
+        follow_status(resource, old, to, by=by)
     audit.record(
         Action.RESOURCE_STATUS_CHANGED,
         actor=by,
