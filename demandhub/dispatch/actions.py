@@ -124,7 +124,10 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
     Unacceptable fixes (off the map, outside the force, from the future, unknown call sign) are
     refused one by one with the reason; the good ones in the same report are kept. A fix older
     than the unit's latest joins the track without moving the latest position (devices resend
-    after losing signal). A constant number of queries whatever the number of fixes.
+    after losing signal). A fix the track already has (same unit, same recorded time: the
+    natural key of a position report) is a retry: accepted again, as the first time, and not
+    stored twice; the units' row locks serialise two reports naming the same unit. A constant
+    number of queries whatever the number of fixes.
     """
     now = timezone.now()
     bounds = position_bounds()
@@ -137,9 +140,18 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
         .order_by("pk")
         .only("pk", "call_sign", "latitude", "longitude", "position_at")
     }
+    stored: set[tuple[int, object]] = set()
+    if units:
+        stored = set(
+            Position.objects.filter(
+                resource__in=[u.pk for u in units.values()],
+                recorded_at__in={f.recorded_at for f in fixes if f.recorded_at.tzinfo},
+            ).values_list("resource_id", "recorded_at")
+        )
     outcomes: list[FixOutcome] = []
     track: list[Position] = []
     moved: dict[int, Resource] = {}
+    retried = 0
     for index, fix in enumerate(fixes):
         unit = units.get(fix.call_sign)
         problem = "no unit has this call sign" if unit is None else None
@@ -148,6 +160,10 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
             outcomes.append(FixOutcome(index, fix.call_sign, False, problem or ""))
             continue
         outcomes.append(FixOutcome(index, fix.call_sign, True))
+        if (unit.pk, fix.recorded_at) in stored:
+            retried += 1
+            continue
+        stored.add((unit.pk, fix.recorded_at))
         track.append(
             Position(
                 resource=unit,
@@ -174,7 +190,8 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
         actor=by,
         subject_type="dispatch.position",
         subject_id="",
-        accepted=len(track),
+        accepted=len(track) + retried,
+        already_stored=retried,
         refused=len(refused),
         moved=len(moved),
         units=sorted(u.call_sign for u in moved.values())[:100],
