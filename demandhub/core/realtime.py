@@ -102,7 +102,9 @@ def _batch_of(connection: Any) -> _Batch:
     if (
         batch is None
         or batch.sent
-        or not any(e[1] is batch.callback for e in connection.run_on_commit)
+        # From the end: this batch's latest callback is usually the last one, so a transaction
+        # announcing thousands of changes does not scan thousands of callbacks each time.
+        or not any(e[1] is batch.callback for e in reversed(connection.run_on_commit))
     ):
         batch = _Batch()
         connection._live_batch = batch
