@@ -17,20 +17,21 @@ if TYPE_CHECKING:
 _CHAIN_LOCK_KEY = 0x44484155  # "DHAU"
 
 
-def _lock_chain_head() -> None:
-    """Hold the chain head until this transaction ends, so concurrent appends never fork it.
+def _lock_and_read_chain_head() -> str:
+    """The chain head's hash, held until this transaction ends so concurrent appends never
+    fork the chain. One statement either way.
 
-    PostgreSQL: a transaction-scoped advisory lock. SQLite: IMMEDIATE transactions already
-    hold the database's single write lock from BEGIN, so there is nothing more to take.
+    PostgreSQL: audit_chain_head() (migration 0002) takes a transaction-scoped advisory lock,
+    then reads the head with a snapshot taken after the lock. SQLite: IMMEDIATE transactions
+    already hold the database's single write lock from BEGIN, so the read is enough.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-
-
-def _head_hash() -> str:
-    last = Event.objects.order_by("-id").values_list("hash", flat=True).first()
-    return last or GENESIS_HASH
+            cursor.execute("SELECT audit_chain_head(%s)", [_CHAIN_LOCK_KEY])
+            head = cursor.fetchone()[0]
+    else:
+        head = Event.objects.order_by("-id").values_list("hash", flat=True).first()
+    return head or GENESIS_HASH
 
 
 def record(
@@ -55,7 +56,7 @@ def record(
     # No savepoint inside the caller's transaction: an entry that cannot be written fails the
     # change it describes anyway, and a savepoint would cost two statements per action.
     with transaction.atomic(savepoint=False):
-        _lock_chain_head()
+        prev_hash = _lock_and_read_chain_head()
         event = Event(
             occurred_at=timezone.now(),
             actor_id=actor_id,
@@ -65,7 +66,7 @@ def record(
             data=chain.normalise(data or {}),
             ip_address=request.ip_address,
             request_id=request.request_id,
-            prev_hash=_head_hash(),
+            prev_hash=prev_hash,
         )
         event.hash = chain.hash_of(event)
         event.save(force_insert=True)

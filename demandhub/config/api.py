@@ -18,6 +18,7 @@ from demandhub.audit.api import router as audit_router
 from demandhub.contacts.api import router as contacts_router
 from demandhub.core.api_parser import NoNulParser
 from demandhub.core.errors import DomainError
+from demandhub.core.views import DATABASE_DOWN, database_unavailable
 from demandhub.crimes.api import router as crimes_router
 
 api = NinjaAPI(
@@ -54,6 +55,12 @@ def not_authenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(
         request, {"detail": "Sign in, or send a valid bearer token."}, status=401
     )
+
+
+@api.exception_handler(DATABASE_DOWN[0])
+@api.exception_handler(DATABASE_DOWN[1])
+def database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return database_unavailable(request)
 
 
 @api.exception_handler(ValidationError)

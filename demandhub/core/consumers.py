@@ -98,7 +98,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.send_json({"type": "error", "detail": "this socket only accepts ping"})
 
     async def changed(self, event: dict[str, Any]) -> None:
-        self.pending.append({"kind": event["kind"], "pk": event["pk"]})
+        await self._queue([{"kind": event["kind"], "pk": event["pk"]}])
+
+    async def changes(self, event: dict[str, Any]) -> None:
+        """Several notices one transaction published together (realtime.messages)."""
+        await self._queue([{"kind": c["kind"], "pk": c["pk"]} for c in event["changes"]])
+
+    async def _queue(self, changes: list[dict[str, str]]) -> None:
+        self.pending.extend(changes)
         if self.flusher is not None:
             return  # a frame is due shortly and will carry this one too
         wait = self.last_frame_at + COALESCE_SECONDS - asyncio.get_running_loop().time()

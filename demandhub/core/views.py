@@ -2,17 +2,24 @@
 
 import asyncio
 import logging
+import sys
 import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
+
+# The database refused or lost the connection (PostgreSQL restarting, out of connections):
+# the request failed before changing anything, and a retry shortly after is expected to work.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
 
 # How long the channel layer may take to carry the probe message before it counts as down.
 CHANNEL_LAYER_TIMEOUT = 2.0
@@ -93,7 +100,27 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _error(request, 404, "Not found", "There is nothing at this address.")
 
 
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After. Rendered without touching the database (no base.html, whose
+    chrome reads the signed-in user), and the broken connection is dropped so the next request
+    on this thread opens a fresh one."""
+    connection.close_if_unusable_or_obsolete()
+    message = "The database is not answering just now. Nothing was changed; try again shortly."
+    response: HttpResponse
+    if _wants_json(request):
+        response = JsonResponse({"detail": message, "code": "database_unavailable"}, status=503)
+    else:
+        html = render_to_string("unavailable.html", {"message": message})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's last resort for an exception no view or middleware handled (it is still the
+    one being handled here): the database being down is a 503, anything else a 500."""
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return database_unavailable(request)
     return _error(
         request,
         500,

@@ -32,15 +32,22 @@ def change_status(resource: Resource, to: str, *, by: User | None, reason: str =
     """Move a unit along its lifecycle at a crew's or dispatcher's request.
 
     Assigned is refused here: only an assignment sets it. by=None: a system change.
+
+    A unit free of any incident moves in one conditional UPDATE (optimistic: it applies only
+    if nobody moved or assigned the unit since it was read). Otherwise, or if that UPDATE
+    finds the unit changed, the unit's incident and then the unit are locked and re-read, and
+    its assignment follows the move.
     """
-    lock_incident_of(resource)
-    resource = Resource.objects.select_for_update().get(pk=resource.pk)
     if to in workflow.SET_BY_ASSIGNMENT:
         raise StatusSetByAssignment(resource.call_sign)
     old = resource.status
-    workflow.move(resource, to, by=by, reason=reason)
-    resource.save(update_fields=["status", "status_changed_at"])
-    follow_status(resource, old, to, by=by)
+    if workflow.move_if_free_and_unchanged(resource, to, by=by, reason=reason) is None:
+        lock_incident_of(resource)
+        resource = Resource.objects.select_for_update().get(pk=resource.pk)
+        old = resource.status
+        workflow.move(resource, to, by=by, reason=reason)
+        resource.save(update_fields=["status", "status_changed_at"])
+        follow_status(resource, old, to, by=by)
     audit.record(
         Action.RESOURCE_STATUS_CHANGED,
         actor=by,
@@ -117,7 +124,10 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
     Unacceptable fixes (off the map, outside the force, from the future, unknown call sign) are
     refused one by one with the reason; the good ones in the same report are kept. A fix older
     than the unit's latest joins the track without moving the latest position (devices resend
-    after losing signal). A constant number of queries whatever the number of fixes.
+    after losing signal). A fix the track already has (same unit, same recorded time: the
+    natural key of a position report) is a retry: accepted again, as the first time, and not
+    stored twice; the units' row locks serialise two reports naming the same unit. A constant
+    number of queries whatever the number of fixes.
     """
     now = timezone.now()
     bounds = position_bounds()
@@ -130,9 +140,18 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
         .order_by("pk")
         .only("pk", "call_sign", "latitude", "longitude", "position_at")
     }
+    stored: set[tuple[int, object]] = set()
+    if units:
+        stored = set(
+            Position.objects.filter(
+                resource__in=[u.pk for u in units.values()],
+                recorded_at__in={f.recorded_at for f in fixes if f.recorded_at.tzinfo},
+            ).values_list("resource_id", "recorded_at")
+        )
     outcomes: list[FixOutcome] = []
     track: list[Position] = []
     moved: dict[int, Resource] = {}
+    retried = 0
     for index, fix in enumerate(fixes):
         unit = units.get(fix.call_sign)
         problem = "no unit has this call sign" if unit is None else None
@@ -141,6 +160,10 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
             outcomes.append(FixOutcome(index, fix.call_sign, False, problem or ""))
             continue
         outcomes.append(FixOutcome(index, fix.call_sign, True))
+        if (unit.pk, fix.recorded_at) in stored:
+            retried += 1
+            continue
+        stored.add((unit.pk, fix.recorded_at))
         track.append(
             Position(
                 resource=unit,
@@ -167,7 +190,8 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
         actor=by,
         subject_type="dispatch.position",
         subject_id="",
-        accepted=len(track),
+        accepted=len(track) + retried,
+        already_stored=retried,
         refused=len(refused),
         moved=len(moved),
         units=sorted(u.call_sign for u in moved.values())[:100],

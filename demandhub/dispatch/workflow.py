@@ -1,11 +1,12 @@
 """Which status a resource may move to next, and the one function that moves it."""
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from demandhub.accounts.models import User
 
 from .errors import TransitionNotAllowed
-from .models import Resource, StatusChange
+from .models import Assignment, Resource, StatusChange
 
 Status = Resource.Status
 
@@ -78,6 +79,40 @@ def move(resource: Resource, to: str, *, by: User | None, reason: str = "") -> S
     change = StatusChange.objects.create(
         resource=resource,
         old_status=resource.status,
+        new_status=to,
+        changed_at=now,
+        changed_by=by,
+        reason=reason,
+    )
+    resource.status = to
+    resource.status_changed_at = now
+    return change
+
+
+def move_if_free_and_unchanged(
+    resource: Resource, to: str, *, by: User | None, reason: str = ""
+) -> StatusChange | None:
+    """Optimistic move of a unit free of any incident (status in CLEAR): one UPDATE, which takes
+    the row lock, applies only if the row still has the status the unit was read with and no
+    active assignment, then the status history row. None, and nothing written, if the unit was
+    moved or assigned meanwhile (or `to` is not a move from the status read): the caller then
+    locks and re-reads it. With no assignment there is no incident to lock first.
+
+    The caller owns the transaction; `resource` is updated in memory.
+    """
+    old = resource.status
+    if old not in CLEAR or to not in NEXT[old]:
+        return None
+    now = timezone.now()
+    active = Assignment.objects.filter(resource=OuterRef("pk"), cleared_at__isnull=True)
+    moved = Resource.objects.filter(~Exists(active), pk=resource.pk, status=old).update(
+        status=to, status_changed_at=now
+    )
+    if not moved:
+        return None
+    change = StatusChange.objects.create(
+        resource=resource,
+        old_status=old,
         new_status=to,
         changed_at=now,
         changed_by=by,

@@ -1,6 +1,9 @@
 """Call events from the telephony system, applied so that duplicates and any order of arrival
 leave the contact right (telephony.derive works from the whole set of a call's events)."""
 
+from copy import deepcopy
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -80,6 +83,7 @@ def _apply(
         return TelephonyEvent.objects.create(
             status=TelephonyEvent.Status.DUPLICATE, contact=contact, **fields
         )
+    made = contact is None
     if contact is None:
         from .intake import receive_contact
 
@@ -91,13 +95,18 @@ def _apply(
             external_id=event.call_id,
             network_address=event.address,
         )
-        contact = Contact.objects.select_for_update().get(pk=contact.pk)
     stored = TelephonyEvent.objects.create(
         status=TelephonyEvent.Status.APPLIED, dedupe_key=event.dedupe_key, contact=contact, **fields
     )
-    history = contact.telephony_events.filter(status=TelephonyEvent.Status.APPLIED).values_list(
-        "event", "occurred_at"
+    # A contact made just now (its row is this transaction's) has this event alone.
+    history: Any = (
+        [(event.event, event.occurred_at)]
+        if made
+        else contact.telephony_events.filter(status=TelephonyEvent.Status.APPLIED).values_list(
+            "event", "occurred_at"
+        )
     )
+    before = _values(contact)
     changes = _apply_facts(contact, telephony.derive(history), event, by=by)
     if event.event == "transferred" and contact.channel == Contact.Channel.NON_EMERGENCY_CALL:
         transfer_to_emergency_line(contact, by=by, reason="transferred on the telephone system")
@@ -109,7 +118,9 @@ def _apply(
             contact.outcome_reason = "Transferred to 999 on the telephone system"
             contact.outcome_recorded_at = event.occurred_at
             changes.append("completed: transferred to 999")
-    contact.save()
+    changed = [name for name, value in before.items() if getattr(contact, name) != value]
+    if changed:
+        contact.save(update_fields=changed)
     audit.record(
         Action.CONTACT_CALL_UPDATED,
         actor=by,
@@ -122,6 +133,15 @@ def _apply(
     )
     realtime.announce("contacts", "contact.call_updated", contact.pk)
     return stored
+
+
+def _values(contact: Contact) -> dict[str, Any]:
+    """The contact's columns as they are now, to save only those an event changes."""
+    return {
+        f.attname: deepcopy(getattr(contact, f.attname))
+        for f in Contact._meta.concrete_fields
+        if not f.primary_key
+    }
 
 
 def _apply_facts(

@@ -48,7 +48,14 @@ async def test_a_console_hears_that_a_call_arrived_without_its_content(superviso
     pk = await database_sync_to_async(post_call)()
     notice = await communicator.receive_json_from(timeout=2)
 
-    assert notice == {"type": "changed", "kind": "contact.received", "pk": str(pk)}
+    # Received, then updated by the event: one transaction, one message, both notices in order.
+    assert notice == {
+        "type": "changes",
+        "changes": [
+            {"kind": "contact.received", "pk": str(pk)},
+            {"kind": "contact.call_updated", "pk": str(pk)},
+        ],
+    }
     assert await database_sync_to_async(Contact.objects.filter(pk=pk).exists)()
     assert get_channel_layer() is not None
     await communicator.disconnect()

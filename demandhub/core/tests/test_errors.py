@@ -85,3 +85,68 @@ def test_a_wrong_method_on_an_api_route_answers_405_in_json(client, call_handler
     assert response.status_code == 405
     assert response.json()["detail"] == "DELETE is not allowed here."
     assert response["Allow"] == "GET"
+
+
+def _database_down(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    from django.db import OperationalError
+
+    raise OperationalError("FATAL: sorry, too many clients already")
+
+
+def test_a_page_while_the_database_is_down_is_a_503_with_retry_after(call_handler):
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(call_handler)
+
+    with connection.execute_wrapper(_database_down):
+        response = client.get("/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert b"The database is not answering just now" in response.content
+    assert b"Traceback" not in response.content
+
+
+def test_an_api_call_while_the_database_is_down_is_a_503_in_json(call_handler):
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(call_handler)
+
+    with connection.execute_wrapper(_database_down):
+        response = client.get("/api/incidents")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json() == {
+        "detail": "The database is not answering just now. Nothing was changed; try again shortly.",
+        "code": "database_unavailable",
+    }
+
+
+def test_a_device_posting_while_the_database_is_down_gets_a_503_in_json(client, db):
+    from django.db import connection
+
+    from demandhub.accounts.actions import issue_token
+    from demandhub.accounts.tests.factories import UserFactory
+
+    gateway = UserFactory(username="gateway", roles=["contact_gateway"])
+    token = issue_token(gateway, by=None, name="telephony")[1]
+    body = (
+        '{"call_id": "D1", "event": "offered", "line": "999", "occurred_at": "2026-12-01T10:00Z"}'
+    )
+
+    with connection.execute_wrapper(_database_down):
+        response = client.post(
+            "/api/contacts/telephony/events",
+            body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["code"] == "database_unavailable"

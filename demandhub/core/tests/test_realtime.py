@@ -120,3 +120,95 @@ async def test_a_burst_reaches_a_console_coalesced_whole_and_in_order(
     assert pks == [str(n) for n in range(90)]
     assert await communicator.receive_nothing(timeout=0.2)
     await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_transaction_publishes_once_per_group_each_change_once_in_order(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    layer = get_channel_layer()
+    resources, incidents = (async_to_sync(layer.new_channel)() for _ in range(2))
+    async_to_sync(layer.group_add)("resources", resources)
+    async_to_sync(layer.group_add)("incidents", incidents)
+
+    with transaction.atomic():
+        realtime.announce("resources", "resource.status", 7)
+        realtime.announce("incidents", "incident.status", 3)
+        realtime.announce("resources", "resource.assigned", 8)
+        realtime.announce("resources", "resource.status", 7)  # the same notice again: once
+
+    assert async_to_sync(layer.receive)(resources) == {
+        "type": "changes",
+        "changes": [
+            {"kind": "resource.status", "pk": "7"},
+            {"kind": "resource.assigned", "pk": "8"},
+        ],
+    }
+    assert async_to_sync(layer.receive)(incidents) == {
+        "type": "changed",
+        "kind": "incident.status",
+        "pk": "3",
+    }
+    # Nothing more: one message a group.
+    with pytest.raises(TimeoutError):
+        async_to_sync(_receive_soon)(layer, resources)
+
+
+async def _receive_soon(layer, channel):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    return await asyncio.wait_for(layer.receive(channel), timeout=0.05)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_savepoint_rolled_back_before_any_other_notice_leaves_the_rest_to_go_out(settings):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)("resources", channel)
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                realtime.announce("resources", "resource.status", 1)
+                raise RuntimeError("roll back the savepoint")
+        except RuntimeError:
+            pass
+        realtime.announce("resources", "resource.status", 2)
+
+    assert async_to_sync(layer.receive)(channel) == {
+        "type": "changed",
+        "kind": "resource.status",
+        "pk": "2",
+    }
+
+
+def test_many_changes_to_one_group_are_split_into_messages_under_2_kb():
+    changes = [{"kind": "incident.changed", "pk": str(n)} for n in range(300)]
+
+    out = realtime.messages(changes)
+
+    assert all(len(json.dumps(m).encode()) < realtime.MAX_MESSAGE_BYTES for m in out)
+    assert [c for m in out for c in m["changes"]] == changes
+    assert len(out) == 7
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_console_hears_a_transactions_changes_message_as_one_frame(
+    supervisor_session_cookie,
+):
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/live/audit/",
+        headers=[(b"origin", b"http://127.0.0.1"), (b"cookie", supervisor_session_cookie)],
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    changes = [{"kind": "event.recorded", "pk": "1"}, {"kind": "event.recorded", "pk": "2"}]
+
+    await get_channel_layer().group_send("audit", {"type": "changes", "changes": changes})
+
+    assert await communicator.receive_json_from(timeout=2) == {
+        "type": "changes",
+        "changes": changes,
+    }
+    await communicator.disconnect()

@@ -39,7 +39,9 @@ class Listener:
                 message = async_to_sync(self._receive_now)()
             except TimeoutError:
                 return out
-            out.append((message["kind"], message["pk"]))
+            # One notice, or a transaction's several to one group (realtime.messages).
+            for change in message["changes"] if message["type"] == "changes" else [message]:
+                out.append((change["kind"], change["pk"]))
 
     async def _receive_now(self) -> dict[str, str]:
         import asyncio

@@ -69,3 +69,40 @@ def test_a_day_on_duty_leaves_a_complete_trail(response_officer):
     trail = list(StatusChange.objects.filter(resource=unit).values_list("new_status", flat=True))
     assert trail == [*day, Status.OFF_DUTY]
     assert Event.objects.filter(action=Action.RESOURCE_STATUS_CHANGED).count() == 5
+
+
+def test_a_unit_moved_since_it_was_read_is_re_read_and_moved_from_its_real_status(dispatcher):
+    unit = ResourceFactory(status=Status.AVAILABLE)
+    stale = Resource.objects.get(pk=unit.pk)
+    change_status(unit, Status.REFRESHMENT, by=dispatcher)
+
+    moved = change_status(stale, Status.UNAVAILABLE, by=dispatcher)
+
+    assert moved.status == Status.UNAVAILABLE
+    trail = StatusChange.objects.filter(resource=unit).values_list("old_status", "new_status")
+    assert list(trail) == [
+        (Status.AVAILABLE, Status.REFRESHMENT),
+        (Status.REFRESHMENT, Status.UNAVAILABLE),
+    ]
+    event = Event.objects.filter(action=Action.RESOURCE_STATUS_CHANGED).last()
+    assert (event.data["old"], event.data["new"]) == ("refreshment", "unavailable")
+
+
+def test_a_unit_assigned_since_it_was_read_has_its_assignment_cleared_by_the_move(dispatcher):
+    from demandhub.dispatch.assignments import assign_resources
+    from demandhub.dispatch.models import Assignment
+
+    from .incident_helpers import incident_awaiting
+
+    unit = ResourceFactory(status=Status.AVAILABLE)
+    stale = Resource.objects.get(pk=unit.pk)
+    assign_resources(incident_awaiting(grade=2), [unit], by=dispatcher)
+
+    change_status(stale, Status.UNAVAILABLE, by=dispatcher)
+
+    unit.refresh_from_db()
+    assert unit.status == Status.UNAVAILABLE
+    assignment = Assignment.objects.get(resource=unit)
+    assert assignment.cleared_at is not None
+    assert assignment.clear_reason == Assignment.ClearReason.UNAVAILABLE
+    assert StatusChange.objects.filter(resource=unit).last().old_status == Status.ASSIGNED

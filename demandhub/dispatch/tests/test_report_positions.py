@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from demandhub.accounts.actions import issue_token
@@ -194,11 +193,11 @@ def test_a_report_costs_the_same_queries_for_one_unit_as_for_forty(
         assert post(client, token, fixes).status_code == 200
 
     report(1)  # the token's last-used stamp is written at most once a minute; take it now
-    # token; user and group permissions; the areas' box; lock the units; insert the track;
-    # update the units; audit (head hash, insert) and, on PostgreSQL, its chain lock; plus
-    # the savepoint pair the test transaction turns the action's atomic block into (the
-    # audit entry takes no savepoint of its own).
-    expected = 11 + (connection.vendor == "postgresql")
+    # token; user and group permissions; the areas' box; lock the units; the fixes the track
+    # already has (retries); insert the track; update the units; audit (head hash, with the
+    # chain lock on PostgreSQL; insert); plus the savepoint pair the test transaction turns
+    # the action's atomic block into (the audit entry takes no savepoint of its own).
+    expected = 12
     with django_assert_num_queries(expected, exact=True):
         report(1)
     with django_assert_num_queries(expected, exact=True):
@@ -248,3 +247,32 @@ def test_a_naive_timestamp_is_refused_not_guessed(client, token):
 
     assert "needs a time zone" in response.json()["results"][0]["error"]
     assert Resource.objects.get().position_at is None
+
+
+def test_a_retried_report_gives_the_first_answer_and_stores_no_fix_twice(client, token):
+    a, b = ResourceFactory(call_sign="R01"), ResourceFactory(call_sign="R02")
+    when = at(5)
+    fixes = [
+        {"call_sign": "R01", "latitude": 52.2, "longitude": 0.1, "recorded_at": when},
+        {"call_sign": "R02", "latitude": 52.3, "longitude": 0.2, "recorded_at": when},
+        {"call_sign": "R99", "latitude": 52.3, "longitude": 0.2, "recorded_at": when},
+    ]
+    first = post(client, token, fixes)
+
+    again = post(client, token, fixes)
+    # The same unit and time inside one report is one fix too.
+    twice = post(client, token, [fixes[0], {**fixes[0], "latitude": 52.25}])
+
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert first.json()["accepted"] == 2
+    assert [r["accepted"] for r in twice.json()["results"]] == [True, True]
+    assert Position.objects.filter(resource=a).count() == 1
+    assert Position.objects.filter(resource=b).count() == 1
+    assert Position.objects.get(resource=a).latitude == 52.2
+    reports = Event.objects.filter(action=Action.POSITIONS_REPORTED).order_by("id")
+    assert [(e.data["accepted"], e.data["already_stored"]) for e in reports] == [
+        (2, 0),
+        (2, 2),
+        (2, 2),
+    ]
