@@ -143,6 +143,7 @@ ROLES: tuple[Role, ...] = (
         "Oversees the floor: regrades, deadline alerts, quality assurance and the audit trail.",
         (
             *REFERENCE_READ,
+            "accounts.restrict_record",
             "accounts.revoke_sessions",
             "analytics.view_capacity",
             "analytics.view_floor",
@@ -169,6 +170,9 @@ ROLES: tuple[Role, ...] = (
             "incidents.regrade_incident",
             "incidents.review_resolution",
             "incidents.view_incident",
+            "privacy.add_legalhold",
+            "privacy.change_legalhold",
+            "privacy.view_legalhold",
             "safeguarding.make_referral",
             "safeguarding.view_referral",
             "scene.view_evidence",
