@@ -73,17 +73,20 @@ def imu_queue(request: HttpRequest) -> HttpResponse:
 def sergeant(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     area_id = queries.area_of(user)
+    awaiting, investigating, overdue = need_to_know.redact_many(
+        queries.crimes_awaiting_assignment(user),
+        queries.crimes_under_investigation_in_area(user),
+        queries.overdue_victim_updates(area_id=area_id, user=user)[:100],
+    )
     return render(
         request,
         "crimes/sergeant.html",
         {
             "area": PolicingArea.objects.filter(pk=area_id).first(),
-            "awaiting": need_to_know.redact(queries.crimes_awaiting_assignment(user)),
-            "investigating": need_to_know.redact(queries.crimes_under_investigation_in_area(user)),
+            "awaiting": awaiting,
+            "investigating": investigating,
             "workload": queries.team_workload(user),
-            "overdue": need_to_know.redact(
-                queries.overdue_victim_updates(area_id=area_id, user=user)[:100]
-            ),
+            "overdue": overdue,
             "officers": list(queries.officers_for(user)),
         },
     )
@@ -134,22 +137,23 @@ def posting(request: HttpRequest) -> HttpResponse:
     return redirect("crimes:postings")
 
 
-def _with_redacted_crimes(rows: list[InvestigationAction]) -> list[InvestigationAction]:
-    need_to_know.redact([r.crime for r in rows])
-    return rows
-
-
 @require_GET
 @permission_required("crimes.investigate_crime", raise_exception=True)
 def mine(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    actions_due = list(queries.actions_due(user))
+    crimes, _, overdue = need_to_know.redact_many(
+        queries.crimes_for_officer(user),
+        [a.crime for a in actions_due],
+        queries.overdue_victim_updates(officer=user, user=user),
+    )
     return render(
         request,
         "crimes/mine.html",
         {
-            "crimes": need_to_know.redact(queries.crimes_for_officer(user)),
-            "actions_due": _with_redacted_crimes(list(queries.actions_due(user))),
-            "overdue": need_to_know.redact(queries.overdue_victim_updates(officer=user, user=user)),
+            "crimes": crimes,
+            "actions_due": actions_due,
+            "overdue": overdue,
             "today": timezone.localdate(),
         },
     )

@@ -123,7 +123,7 @@ def records(request: HttpRequest) -> HttpResponse:
             ],
             "holds": [(h, _label(h.subject_type, h.subject_id, labels)) for h in held],
             "restrict_form": RestrictForm(),
-            "hold_form": HoldForm(),
+            "hold_form": HoldForm(prefix="hold"),
             "can_hold": request.user.has_perm(HOLD),
             "can_release": request.user.has_perm(RELEASE),
         },
@@ -181,7 +181,7 @@ def lift(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(HOLD, raise_exception=True)
 def place_hold(request: HttpRequest) -> HttpResponse:
-    form = HoldForm(request.POST)
+    form = HoldForm(request.POST, prefix="hold")
     if not form.is_valid():
         _errors(request, form)
         return redirect("privacy:records")

@@ -71,7 +71,11 @@ def test_a_supervisor_places_lists_and_releases_a_legal_hold(client, supervisor)
 
     client.post(
         reverse("privacy:place_hold"),
-        {"subject_type": "incidents.incident", "record": incident.reference, "reason": "IOPC"},
+        {
+            "hold-subject_type": "incidents.incident",
+            "hold-record": incident.reference,
+            "hold-reason": "IOPC",
+        },
     )
     hold = LegalHold.objects.get()
     assert (hold.subject_id, hold.placed_by) == (str(incident.pk), supervisor)
