@@ -278,6 +278,11 @@ ACCESS: dict[str, object] = {
         "switchboard_operator",
         "trainer",
     },
+    "privacy:lift": {"supervisor"},
+    "privacy:place_hold": {"supervisor"},
+    "privacy:records": {"supervisor"},
+    "privacy:release_hold": {"supervisor"},
+    "privacy:restrict": {"supervisor"},
     "safeguarding:flag": {
         "call_handler",
         "resolution_officer",

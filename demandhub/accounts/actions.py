@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from demandhub import audit
 from demandhub.audit.models import Action
+from demandhub.core import realtime
 
 from .errors import ReasonRequired, TokenAlreadyRevoked, UnknownRole
 from .models import ApiToken, User, hash_token
@@ -146,14 +147,16 @@ def reset_second_factor(user: User, *, by: User | None, reason: str) -> User:
     TOTPDevice.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     audit.record(Action.USER_SECOND_FACTOR_RESET, actor=by, subject=user, reason=reason.strip())
+    realtime.close_user_sockets(user.pk)
     user.refresh_from_db(fields=["session_epoch"])
     return user
 
 
 @transaction.atomic
 def revoke_sessions(user: User, *, by: User | None, reason: str) -> User:
-    """End every session `user` has, on every device, at once (their next request is signed
-    out; open live sockets are refused when they reconnect). API tokens are not affected."""
+    """End every session `user` has, on every device, at once: their next request is signed
+    out, and their open websockets are closed (4401) after commit and refused when they
+    reconnect. API tokens are not affected."""
     if not reason.strip():
         raise ReasonRequired("say why the sessions are being ended")
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
@@ -165,6 +168,7 @@ def revoke_sessions(user: User, *, by: User | None, reason: str) -> User:
         reason=reason.strip(),
         epoch=user.session_epoch,
     )
+    realtime.close_user_sockets(user.pk)
     return user
 
 

@@ -42,6 +42,12 @@ CONSOLES: tuple[Console, ...] = (
         "Sign someone out everywhere, clear a sign-in lockout or reset a lost authenticator.",
     ),
     Console(
+        "Restrictions and legal holds",
+        "privacy:records",
+        "accounts.restrict_record",
+        "Restrict a record to named teams or lift it; place and release legal holds.",
+    ),
+    Console(
         "Staff and reference data",
         "admin:index",
         "accounts.manage_staff",

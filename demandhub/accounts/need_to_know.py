@@ -18,7 +18,8 @@ at every click; every view in that time is still audited, with that reason.
 
 import contextvars
 import time
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.http import Http404
@@ -31,6 +32,7 @@ from .errors import ReasonRequired
 from .models import Restriction, Team, User
 
 REASONS_KEY = "demandhub_ntk_reasons"
+M = TypeVar("M", bound=models.Model)
 REASON_MINUTES = 30
 
 
@@ -70,19 +72,24 @@ def active_restriction(record: models.Model) -> Restriction | None:
     )
 
 
-def entitled(user: User, restriction: Restriction) -> bool:
-    if restriction.officer_id is not None and restriction.officer_id == user.pk:
+def entitled(user: User, restriction: Restriction, *, allocated_id: int | None = None) -> bool:
+    """In a named team, the restriction's officer, or the record's allocated officer
+    (`allocated_id`: e.g. a crime's investigating officer, who changes as the crime is
+    reassigned)."""
+    if user.pk is not None and user.pk in (restriction.officer_id, allocated_id):
         return True
     return restriction.teams.filter(members=user).exists()
 
 
-def check(user: User, record: models.Model, session: Any = None) -> None:
+def check(
+    user: User, record: models.Model, session: Any = None, *, allocated_id: int | None = None
+) -> None:
     """Let `user` open `record`, or refuse (Http404) or ask for the reason (ReasonNeeded)."""
     session = session if session is not None else _session.get()
     restriction = active_restriction(record)
     if restriction is None:
         return
-    if not entitled(user, restriction):
+    if not entitled(user, restriction, allocated_id=allocated_id):
         raise Http404
     key = subject_key(record)
     given = (session.get(REASONS_KEY) or {}).get(key) if session is not None else None
@@ -95,6 +102,45 @@ def check(user: User, record: models.Model, session: Any = None) -> None:
         reason=given["reason"],
         category=restriction.category,
     )
+
+
+def is_restricted(record: models.Model) -> bool:
+    return active_restriction(record) is not None
+
+
+def restricted_ids(model: type[models.Model], pks: Iterable[Any]) -> set[str]:
+    """Of the records of `model` with these pks, those under an active restriction (as strings,
+    as Restriction.subject_id holds them): one query for a whole list."""
+    wanted = {str(pk) for pk in pks}
+    if not wanted:
+        return set()
+    return set(
+        Restriction.objects.filter(
+            subject_type=model._meta.label_lower, subject_id__in=wanted, lifted_at__isnull=True
+        ).values_list("subject_id", flat=True)
+    )
+
+
+def redact(records: Iterable[M]) -> list[M]:
+    """Mark each record of a list (queue, board, search results) `ntk_restricted` when it is
+    under an active restriction. A list never shows a restricted record's content to anyone:
+    templates show its reference and "Restricted" only; opening the record goes through the
+    app's access function (404, or the reason page, and every view audited). One query for the
+    list; the records are all of one model."""
+    records = list(records)
+    if not records:
+        return records
+    hidden = restricted_ids(type(records[0]), (r.pk for r in records))
+    for record in records:
+        record.ntk_restricted = str(record.pk) in hidden  # type: ignore[attr-defined]
+    return records
+
+
+def redact_many(*lists: Iterable[M]) -> list[list[M]]:
+    """redact() for the several lists of one page (all of one model), with one query."""
+    materialised = [list(records) for records in lists]
+    redact([record for records in materialised for record in records])
+    return materialised
 
 
 def give_reason(session: Any, key: str, reason: str) -> None:

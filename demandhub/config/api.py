@@ -1,7 +1,8 @@
 """The JSON API: one NinjaAPI, every route authenticated unless it says otherwise.
 
 Callers authenticate with a staff session (CSRF checked) or a device's bearer token
-(accounts.ApiToken). Domain errors become 409, missing objects 404, refused permissions 403.
+(accounts.ApiToken). Domain errors become 409, missing objects 404, refused permissions 403,
+and a restricted record opened without a reason 403 with its key (accounts/need_to_know.py).
 """
 
 from typing import Any
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from demandhub.accounts import need_to_know
 from demandhub.accounts.api import router as accounts_router
 from demandhub.accounts.auth import BearerToken, StaffSession
 from demandhub.audit.api import router as audit_router
@@ -48,6 +50,17 @@ def permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(need_to_know.ReasonNeeded)
+def reason_needed(request: HttpRequest, exc: need_to_know.ReasonNeeded) -> HttpResponse:
+    """A restricted record the caller may open, but only with a reason: the staff page's
+    reason form (POST /restricted/reason/ with this key) keeps it for the session."""
+    return api.create_response(
+        request,
+        {"detail": "This record is restricted: give a reason to open it.", "key": exc.key},
+        status=403,
+    )
 
 
 @api.exception_handler(AuthenticationError)

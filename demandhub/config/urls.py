@@ -38,6 +38,7 @@ urlpatterns = [
     path("incidents/", include("demandhub.incidents.urls")),
     path("safeguarding/", include("demandhub.safeguarding.urls")),
     path("crimes/", include("demandhub.crimes.urls")),
+    path("staff/records/", include("demandhub.privacy.urls")),
     path("scene/", include("demandhub.scene.urls")),
     path("training/", include("demandhub.demand.urls")),
 ]

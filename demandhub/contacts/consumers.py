@@ -25,7 +25,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
 
 from demandhub.core import idempotency
-from demandhub.core.consumers import FORBIDDEN, NOT_SIGNED_IN
+from demandhub.core.consumers import FORBIDDEN, NOT_SIGNED_IN, UserSocketMixin
 
 from . import ratelimit
 from .actions import post_chat_message
@@ -174,8 +174,12 @@ class PublicChatConsumer(ChatConsumer):
         return contact.pk if contact.channel == Contact.Channel.WEB_CHAT else None
 
 
-class OperatorChatConsumer(ChatConsumer):
+class OperatorChatConsumer(UserSocketMixin, ChatConsumer):
     """/ws/chat/<pk>/: the member of staff handling the chat (and nobody else)."""
+
+    async def disconnect(self, code: int) -> None:
+        await super().disconnect(code)
+        await self.leave_user_group()
 
     async def authorise(self) -> int | None:
         user = self.scope.get("user")
@@ -188,6 +192,7 @@ class OperatorChatConsumer(ChatConsumer):
             await self.close(code=FORBIDDEN if verdict == "forbidden" else NOT_FOUND)
             return None
         self.operator = user
+        await self.join_user_group()  # before accept, so a revocation cannot slip between
         return int(pk)
 
     @database_sync_to_async

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from demandhub.accounts import need_to_know
 from demandhub.core.errors import DomainError
 from demandhub.demand.training import exercise_of
 from demandhub.forces.models import PolicingArea
@@ -46,9 +47,9 @@ def console(request: HttpRequest) -> HttpResponse:
     """The handler's console: take next, my contacts, what is waiting for me."""
     channels = channels_for(request.user)  # type: ignore[arg-type]
     context = {
-        "mine": queries.held_by(request.user),  # type: ignore[arg-type]
-        "waiting": queries.queue(channels)[:20],
-        "finished": queries.recently_finished(request.user),  # type: ignore[arg-type]
+        "mine": need_to_know.redact(queries.held_by(request.user)),  # type: ignore[arg-type]
+        "waiting": need_to_know.redact(queries.queue(channels)[:20]),
+        "finished": need_to_know.redact(queries.recently_finished(request.user)),  # type: ignore[arg-type]
         "can_handle": bool(channels),
         "my_state": queries.staff_state_of(request.user) if channels else None,  # type: ignore[arg-type]
     }
@@ -88,16 +89,16 @@ def staff_state(request: HttpRequest) -> HttpResponse:
 @permission_required("contacts.view_contact", raise_exception=True)
 def board(request: HttpRequest) -> HttpResponse:
     template = "contacts/board.html#board" if request.htmx else "contacts/board.html"  # type: ignore[attr-defined]
-    return render(
-        request, template, {"queues": queries.queue_board(exercise=exercise_of(request.user))}
-    )
+    queues = queries.queue_board(exercise=exercise_of(request.user))
+    need_to_know.redact([c for q in queues for c in q.waiting])
+    return render(request, template, {"queues": queues})
 
 
 @require_GET
 @permission_required("contacts.view_contact", raise_exception=True)
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")[:100]
-    results = queries.search(request.user, text)  # type: ignore[arg-type]
+    results = need_to_know.redact(queries.search(request.user, text))  # type: ignore[arg-type]
     return render(request, "contacts/search.html", {"q": text, "results": results})
 
 
@@ -105,7 +106,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @permission_required(HANDLE, raise_exception=True)
 def chats(request: HttpRequest) -> HttpResponse:
     template = "contacts/chats.html#waiting" if request.htmx else "contacts/chats.html"  # type: ignore[attr-defined]
-    return render(request, template, {"chats": queries.waiting_chats()})
+    return render(request, template, {"chats": need_to_know.redact(queries.waiting_chats())})
 
 
 def _map_data(contact: Contact, handset: list[AmlMessage]) -> dict[str, object]:

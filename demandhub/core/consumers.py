@@ -14,7 +14,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from .realtime import GROUPS
+from .realtime import GROUPS, user_group
 
 # Close codes in the application range: the browser sees why it was refused.
 NOT_SIGNED_IN = 4401
@@ -55,7 +55,27 @@ def _pack(items: list[str]) -> str:
     return '{"type":"changes","changes":[' + ",".join(items) + "]}"
 
 
-class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class UserSocketMixin:
+    """For consumers that serve a signed-in member of staff: the socket joins the user's own
+    group (realtime.user_group), and ending that user's sessions (accounts.actions
+    .revoke_sessions, reset_second_factor) closes it with 4401. Call join_user_group after the
+    checks and before accept, leave_user_group in disconnect."""
+
+    user_group_name: str = ""
+
+    async def join_user_group(self) -> None:
+        self.user_group_name = user_group(self.scope["user"].pk)  # type: ignore[attr-defined]
+        await self.channel_layer.group_add(self.user_group_name, self.channel_name)  # type: ignore[attr-defined]
+
+    async def leave_user_group(self) -> None:
+        if self.user_group_name:
+            await self.channel_layer.group_discard(self.user_group_name, self.channel_name)  # type: ignore[attr-defined]
+
+    async def session_revoked(self, event: dict[str, Any]) -> None:
+        await self.close(code=NOT_SIGNED_IN)  # type: ignore[attr-defined]
+
+
+class LiveConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     """/ws/live/<group>/: a signed-in user holding the group's permission (realtime.GROUPS)."""
 
     group: str = ""
@@ -82,6 +102,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             return
         self.group = group
         await self.channel_layer.group_add(group, self.channel_name)
+        await self.join_user_group()
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
@@ -89,6 +110,16 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             self.flusher.cancel()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.leave_user_group()
+
+    async def session_revoked(self, event: dict[str, Any]) -> None:
+        # Notices still waiting for their coalesced frame are dropped: the user's sessions are
+        # over, and the page re-fetches everything if it signs in again.
+        if self.flusher is not None:
+            self.flusher.cancel()
+            self.flusher = None
+        self.pending = []
+        await super().session_revoked(event)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         # Consoles only listen; a ping keeps idle connections open through proxies.

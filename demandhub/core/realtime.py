@@ -112,6 +112,28 @@ def _batch_of(connection: Any) -> _Batch:
     return batch
 
 
+def user_group(user_pk: int) -> str:
+    """The group every staff socket of one user joins (core.consumers.UserSocketMixin), so
+    ending that user's sessions can close all their sockets at once."""
+    return f"user.{user_pk}"
+
+
+def close_user_sockets(user_pk: int) -> None:
+    """After commit, close every open websocket of the user (their sessions were ended): the
+    pages reconnect, and the reconnection is refused like any signed-out socket (4401)."""
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(user_group(user_pk), {"type": "session.revoked"})
+        except Exception:
+            logger.exception("sockets of user %s not closed: channel layer unavailable", user_pk)
+
+    transaction.on_commit(send)
+
+
 def announce(group: str, kind: str, pk: int | str) -> None:
     """Tell consoles in `group` that `kind` happened to record `pk` once the transaction commits.
 

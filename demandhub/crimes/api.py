@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from demandhub.accounts import need_to_know
 from demandhub.forces.models import PolicingArea
 
 from . import actions, linking, queries
@@ -17,9 +18,18 @@ from .permissions import access_crime, can_investigate, can_review
 router = Router(tags=["crimes"])
 
 
+def _shown(crime: CrimeRecord) -> bool:
+    """False for a restricted crime in a list (need_to_know.redact): reference only."""
+    return not getattr(crime, "ntk_restricted", False)
+
+
 class CrimeOut(Schema):
+    """A crime record. In lists, a restricted crime carries `restricted` and its reference,
+    status and dates only: no offence, place, area or officer."""
+
     id: int
     reference: str
+    restricted: bool = False
     status: str
     source: str
     offence_code: str
@@ -35,12 +45,33 @@ class CrimeOut(Schema):
     victim_told_on: date | None
 
     @staticmethod
+    def resolve_restricted(crime: CrimeRecord) -> bool:
+        listed = getattr(crime, "ntk_restricted", None)
+        return need_to_know.is_restricted(crime) if listed is None else listed
+
+    @staticmethod
+    def resolve_offence(crime: CrimeRecord) -> str:
+        return crime.offence if _shown(crime) else ""
+
+    @staticmethod
+    def resolve_offence_code(crime: CrimeRecord) -> str:
+        return crime.offence_code if _shown(crime) else ""
+
+    @staticmethod
+    def resolve_latitude(crime: CrimeRecord) -> float | None:
+        return crime.latitude if _shown(crime) else None
+
+    @staticmethod
+    def resolve_longitude(crime: CrimeRecord) -> float | None:
+        return crime.longitude if _shown(crime) else None
+
+    @staticmethod
     def resolve_area(crime: CrimeRecord) -> str | None:
-        return crime.area.code if crime.area else None
+        return crime.area.code if crime.area and _shown(crime) else None
 
     @staticmethod
     def resolve_officer(crime: CrimeRecord) -> str | None:
-        return crime.officer.username if crime.officer else None
+        return crime.officer.username if crime.officer and _shown(crime) else None
 
 
 class FileIn(Schema):
@@ -76,7 +107,7 @@ def _user(request: HttpRequest):  # type: ignore[no-untyped-def]
 def review_queue(request: HttpRequest) -> list[CrimeRecord]:
     if not request.user.has_perm("crimes.review_crime"):
         raise PermissionDenied
-    return list(
+    return need_to_know.redact(
         queries.crimes_awaiting_review(_user(request)).select_related("area", "officer")[:500]
     )
 

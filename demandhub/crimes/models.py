@@ -85,7 +85,6 @@ class CrimeRecord(models.Model):
     summary = models.TextField()
     offence = models.CharField(max_length=200, blank=True)
     offence_code = models.CharField(max_length=8, blank=True)
-    restricted = models.BooleanField(default=False)
     transcript = models.TextField(blank=True)
     reported_at = models.DateTimeField(db_index=True)
     recording_deadline = models.DateTimeField(db_index=True)
@@ -170,7 +169,6 @@ class CrimeRecord(models.Model):
             ("assign_crime", "Can assign allocated crimes to investigating officers"),
             ("investigate_crime", "Can investigate crimes and update victims"),
             ("cancel_crime", "Can cancel a recorded crime (Force Crime Registrar)"),
-            ("view_restricted_crime", "Can view restricted crime records"),
             ("link_crime", "Can confirm links between crimes"),
         ]
         constraints = [

@@ -2,11 +2,17 @@
 the Home Office offence codes (Home Office Counting Rules). No database access here.
 
 A force edits this table, not the code that uses it. `restricted` marks classifications whose
-records are restricted by default (sexual offences); `enhanced` marks those whose victims are
-entitled to enhanced services under the Victims' Code (victims of the most serious crime).
+records are restricted by default (sexual offences): recording or reclassifying one restricts it
+(accounts.Restriction) to the RESTRICTED_TEAM and its investigating officer. `enhanced` marks
+those whose victims are entitled to enhanced services under the Victims' Code (victims of the
+most serious crime).
 """
 
 from dataclasses import dataclass
+
+# The named team (accounts.Team, managed in the admin) that restricted-by-default records open
+# to. Migration crimes/0004 created it with the staff who held the old view_restricted_crime.
+RESTRICTED_TEAM = "restricted-crime"
 
 
 @dataclass(frozen=True, kw_only=True)

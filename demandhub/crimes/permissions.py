@@ -3,9 +3,8 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from demandhub import audit
+from demandhub.accounts import need_to_know
 from demandhub.accounts.models import User
-from demandhub.audit.models import Action
 
 from . import workflow
 from .models import CrimeRecord
@@ -14,17 +13,15 @@ from .queries import area_of
 
 def access_crime(user: User, pk: int) -> CrimeRecord:
     """The crime record, if `user` may see it; Http404 otherwise (missing and forbidden look
-    the same). Restricted records (sexual offences) need view_restricted_crime, or being the
-    investigating officer; opening one is audited."""
+    the same). A restricted record (accounts.Restriction: sexual offences by default, see
+    actions.recording) opens only to its named teams, the restriction's officer and the
+    investigating officer, with a reason, every view audited (accounts/need_to_know.py)."""
     if not user.has_perm("crimes.view_crimerecord"):
         raise Http404
     crime = get_object_or_404(
         CrimeRecord.objects.select_related("contact", "area", "location_area", "officer"), pk=pk
     )
-    if crime.restricted:
-        if not (user.has_perm("crimes.view_restricted_crime") or crime.officer_id == user.pk):
-            raise Http404
-        audit.record(Action.CRIME_RESTRICTED_VIEWED, actor=user, subject=crime)
+    need_to_know.check(user, crime, allocated_id=crime.officer_id)
     return crime
 
 

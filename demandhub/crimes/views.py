@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from demandhub.accounts import need_to_know
 from demandhub.accounts.models import User
 from demandhub.core.errors import DomainError
 from demandhub.forces.models import PolicingArea
@@ -42,7 +43,7 @@ Check = Callable[[User, CrimeRecord], bool]
 def imu_queue(request: HttpRequest) -> HttpResponse:
     now, user = timezone.now(), request.user  # a trainee sees their exercise's crimes
     rows = []
-    for crime in queries.crimes_awaiting_review(user)[:200]:  # type: ignore[arg-type]
+    for crime in need_to_know.redact(queries.crimes_awaiting_review(user)[:200]):  # type: ignore[arg-type]
         missing = completeness.missing(queries.review_facts(crime))
         clock = recording_clock(crime.recording_deadline, now)
         rows.append(
@@ -60,7 +61,9 @@ def imu_queue(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "near_deadline": queries.crimes_near_recording_deadline(now, user=user).count(),  # type: ignore[arg-type]
-            "undelivered": list(queries.undelivered_key_decisions(now, user=user)[:50]),  # type: ignore[arg-type]
+            "undelivered": need_to_know.redact(
+                queries.undelivered_key_decisions(now, user=user)[:50]  # type: ignore[arg-type]
+            ),
         },
     )
 
@@ -70,15 +73,20 @@ def imu_queue(request: HttpRequest) -> HttpResponse:
 def sergeant(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     area_id = queries.area_of(user)
+    awaiting, investigating, overdue = need_to_know.redact_many(
+        queries.crimes_awaiting_assignment(user),
+        queries.crimes_under_investigation_in_area(user),
+        queries.overdue_victim_updates(area_id=area_id, user=user)[:100],
+    )
     return render(
         request,
         "crimes/sergeant.html",
         {
             "area": PolicingArea.objects.filter(pk=area_id).first(),
-            "awaiting": list(queries.crimes_awaiting_assignment(user)),
-            "investigating": list(queries.crimes_under_investigation_in_area(user)),
+            "awaiting": awaiting,
+            "investigating": investigating,
             "workload": queries.team_workload(user),
-            "overdue": list(queries.overdue_victim_updates(area_id=area_id, user=user)[:100]),
+            "overdue": overdue,
             "officers": list(queries.officers_for(user)),
         },
     )
@@ -133,13 +141,19 @@ def posting(request: HttpRequest) -> HttpResponse:
 @permission_required("crimes.investigate_crime", raise_exception=True)
 def mine(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    actions_due = list(queries.actions_due(user))
+    crimes, _, overdue = need_to_know.redact_many(
+        queries.crimes_for_officer(user),
+        [a.crime for a in actions_due],
+        queries.overdue_victim_updates(officer=user, user=user),
+    )
     return render(
         request,
         "crimes/mine.html",
         {
-            "crimes": list(queries.crimes_for_officer(user)),
-            "actions_due": list(queries.actions_due(user)),
-            "overdue": list(queries.overdue_victim_updates(officer=user, user=user)),
+            "crimes": crimes,
+            "actions_due": actions_due,
+            "overdue": overdue,
             "today": timezone.localdate(),
         },
     )
@@ -155,6 +169,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if can_link(user, crime):
         found = linking.suggestions_for(crime)
         others = CrimeRecord.objects.in_bulk([s.crime_id for s in found])
+        need_to_know.redact(others.values())
         suggestions = [(s, others[s.crime_id]) for s in found if s.crime_id in others]
     area = suggested_area(crime)
     initial = {name: getattr(crime, name) for name in f.DetailsForm.base_fields}
@@ -164,6 +179,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "crimes/detail.html",
         {
             "crime": crime,
+            "restricted": need_to_know.is_restricted(crime),
             "clock": clock,
             "clock_label": CLOCK_LABELS[clock],
             "missing": completeness.labels(missing),
@@ -207,7 +223,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def series(request: HttpRequest, pk: int) -> HttpResponse:
     crime = access_crime(request.user, pk)  # type: ignore[arg-type]
-    crimes = [c for c in queries.linked_crimes(crime) if not c.restricted or c.pk == crime.pk]
+    linked = queries.linked_crimes(crime)
+    hidden = need_to_know.restricted_ids(CrimeRecord, (c.pk for c in linked))
+    # Restricted crimes stay off another crime's series (their place and time are content).
+    crimes = [c for c in linked if str(c.pk) not in hidden or c.pk == crime.pk]
     points = [
         {
             "reference": c.reference,

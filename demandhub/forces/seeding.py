@@ -101,6 +101,19 @@ def seed_demo_force() -> Force | None:
             # Enrolled already, so a newcomer signs in with the key `demandhub demo` prints
             # (or the code `demandhub otp code <username>` shows) instead of scanning a QR code.
             otp.enrol(user, confirmed=True, name=otp.DEMO_DEVICE_NAME)
+    # The demo logins that open restricted crime records (with a reason): the restricted-crime
+    # team, which migration crimes/0004 created (docs/security.md, need-to-know).
+    from demandhub.accounts.models import Team
+    from demandhub.crimes.offences import RESTRICTED_TEAM
+
+    team, _ = Team.objects.get_or_create(
+        name=RESTRICTED_TEAM, defaults={"title": "Restricted crime records (sexual offences)"}
+    )
+    team.members.add(
+        *User.objects.filter(
+            username__in=["imu_reviewer", "sergeant", "supervisor", "crime_registrar"]
+        )
+    )
     audit.record(
         Action.FORCE_SEEDED,
         actor=None,

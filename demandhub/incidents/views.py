@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from demandhub.accounts import need_to_know
 from demandhub.contacts.models import Contact
 from demandhub.core.errors import DomainError
 from demandhub.demand.training import exercise_of
@@ -53,7 +54,7 @@ def _contact(request: HttpRequest) -> Contact | None:
 @require_GET
 @permission_required("incidents.view_incident", raise_exception=True)
 def board(request: HttpRequest) -> HttpResponse:
-    incidents = list(queries.incidents_on_the_board(exercise_of(request.user))[:200])  # type: ignore[arg-type]
+    incidents = need_to_know.redact(queries.incidents_on_the_board(exercise_of(request.user))[:200])  # type: ignore[arg-type]
     template = "incidents/board.html#board" if request.htmx else "incidents/board.html"  # type: ignore[attr-defined]
     return render(
         request,
@@ -206,6 +207,9 @@ def assist(request: HttpRequest) -> HttpResponse:
             at=timezone.now(),
         )
     area = queries.area_for(lat, lon) if lat is not None and lon is not None else None
+    need_to_know.redact(
+        [i for i, _ in history.nearby] + list(history.same_people) + [i for i, _ in duplicates]
+    )
     return render(
         request,
         "incidents/new.html#assist",
@@ -503,8 +507,13 @@ def resolution_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "incidents/resolution.html",
-        {"incidents": list(queries.resolution_queue()[:200]), "now": timezone.now()},
+        {"incidents": need_to_know.redact(queries.resolution_queue()[:200]), "now": timezone.now()},
     )
+
+
+def _redacted_reviews(reviews: list[Any]) -> list[Any]:
+    need_to_know.redact([r.resolution.incident for r in reviews])
+    return reviews
 
 
 @require_GET
@@ -514,7 +523,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
         request,
         "incidents/reviews.html",
         {
-            "reviews": list(queries.reviews_awaiting()[:100]),
+            "reviews": _redacted_reviews(list(queries.reviews_awaiting()[:100])),
             "report": queries.quality_report(),
             "form": ReviewForm(),
         },

@@ -243,7 +243,6 @@ def search(ids: Identifiers) -> list[Found]:
             if not _matches(ids, name=p.name, free_text=p.contact_details)
         ]
         review = _third_parties(others)
-        review += _restriction_reasons(crime)
         found.append(
             Found(
                 "crime",
@@ -299,13 +298,6 @@ def search(ids: Identifiers) -> list[Found]:
                 )
             )
     return found
-
-
-def _restriction_reasons(crime: CrimeRecord) -> list[str]:
-    reasons = []
-    if crime.restricted:
-        reasons.append("restricted (need-to-know) crime record: the restricting officer decides")
-    return reasons
 
 
 def _mark_need_to_know(found: list[Found]) -> None:

@@ -15,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.utils import timezone
 
-from demandhub.core.consumers import FORBIDDEN, NOT_SIGNED_IN, UNKNOWN_GROUP
+from demandhub.core.consumers import FORBIDDEN, NOT_SIGNED_IN, UNKNOWN_GROUP, UserSocketMixin
 
 from . import actions, links, protocol, queries
 from .links import LinkState
@@ -182,7 +182,7 @@ def _watchable_link(user: Any, incident_id: int, link_pk: int) -> SceneLink | No
     return link
 
 
-class WatcherConsumer(_SignallingConsumer):
+class WatcherConsumer(UserSocketMixin, _SignallingConsumer):
     """A member of staff watching an incident's scene streams: answers each caller's offer."""
 
     allowed = protocol.STAFF
@@ -198,12 +198,14 @@ class WatcherConsumer(_SignallingConsumer):
             return
         self.incident_id = pk
         await self.channel_layer.group_add(incident_group(pk), self.channel_name)
+        await self.join_user_group()
         await self.accept()
         await self.send_json({"type": "welcome", "peer": self.peer})
 
     async def disconnect(self, code: int) -> None:
         if self.incident_id is None:
             return
+        await self.leave_user_group()
         await self.channel_layer.group_discard(incident_group(self.incident_id), self.channel_name)
         for link_id in self.watching:
             await self.channel_layer.group_send(

@@ -39,7 +39,7 @@ def test_the_html_export_opens_and_shows_what_needs_review(
             },
             [
                 "names another person (witness): redact unless they consent",
-                "restricted (need-to-know) crime record: the restricting officer decides",
+                "restricted (need-to-know: sexual offence): the restricting officer decides",
             ],
         ),
     ]
@@ -55,7 +55,7 @@ def test_the_html_export_opens_and_shows_what_needs_review(
             [
                 "For review before disclosure: names another person (witness): "
                 "redact unless they consent",
-                "For review before disclosure: restricted (need-to-know) crime record: "
+                "For review before disclosure: restricted (need-to-know: sexual offence): "
                 "the restricting officer decides",
             ]
         )

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from demandhub import audit
-from demandhub.accounts.models import User
+from demandhub.accounts import need_to_know
+from demandhub.accounts.models import Restriction, Team, User
 from demandhub.audit.models import Action
 from demandhub.core import realtime
 from demandhub.demand.training import exercise_id_for
@@ -97,7 +98,6 @@ def record_crime(
         summary=summary,
         offence=offence or (classified.name if classified else ""),
         offence_code=classified.code if classified else "",
-        restricted=bool(classified and classified.restricted),
         enhanced_entitlement=bool(classified and classified.enhanced),
         transcript=transcript,
         reported_at=reported_at,
@@ -121,9 +121,28 @@ def record_crime(
         contact=contact.pk if contact is not None else None,
         incident=incident.pk if incident is not None else None,
     )
+    if classified is not None and classified.restricted:
+        _restrict_by_classification(crime, classified, by=by)
     _refresh_text_vector(crime)
     realtime.announce("crimes", "crime.recorded", crime.pk)
     return crime
+
+
+def _restrict_by_classification(
+    crime: CrimeRecord, classified: offences.Offence, *, by: User | None
+) -> None:
+    """A classification restricted by default (sexual offences) restricts the record to the
+    restricted-crime team (offences.RESTRICTED_TEAM) and its investigating officer, unless a
+    restriction is in place already (a supervisor may have named other teams)."""
+    if need_to_know.is_restricted(crime):
+        return
+    need_to_know.restrict(
+        crime,
+        by=by,
+        category=Restriction.Category.SEXUAL_OFFENCE,
+        reason=f"Classified {classified.code} {classified.name}: restricted by default",
+        teams=list(Team.objects.filter(name=offences.RESTRICTED_TEAM)),
+    )
 
 
 def record_crime_from_incident(incident: "Incident", *, by: User, **kwargs: Any) -> CrimeRecord:
@@ -198,19 +217,21 @@ def update_crime_details(crime: CrimeRecord, *, by: User, **changes: Any) -> Cri
     unknown = set(changes) - set(DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"not crime details: {sorted(unknown)}")
+    classified = None
     if changes.get("offence_code"):
         classified = offences.offence(changes["offence_code"])
         if classified is None:
             raise UnknownOffence(changes["offence_code"])
         changes["offence_code"] = classified.code
         crime.offence = classified.name
-        crime.restricted = crime.restricted or classified.restricted
         crime.enhanced_entitlement = crime.enhanced_entitlement or classified.enhanced
     changed = {k: v for k, v in changes.items() if getattr(crime, k) != v}
     for name, value in changed.items():
         setattr(crime, name, value)
     crime.save()
     audit.record(Action.CRIME_DETAILS_CHANGED, actor=by, subject=crime, changed=sorted(changed))
+    if classified is not None and classified.restricted:
+        _restrict_by_classification(crime, classified, by=by)
     _refresh_text_vector(crime)
     realtime.announce("crimes", "crime.changed", crime.pk)
     return crime

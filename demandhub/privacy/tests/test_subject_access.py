@@ -14,7 +14,7 @@ from demandhub.accounts import need_to_know
 from demandhub.accounts.models import Restriction, Team
 from demandhub.audit.models import Event
 from demandhub.contacts.models import ChatMessage
-from demandhub.crimes.models import CrimeRecord, Party
+from demandhub.crimes.models import Party
 from demandhub.crimes.tests.factories import crime
 from demandhub.incidents.tests.factories import ContactFactory, IncidentFactory, PersonFactory
 from demandhub.privacy.subject_access import Identifiers, search
@@ -45,7 +45,13 @@ def held() -> dict[str, object]:
     )
     PersonFactory(incident=incident, role="suspect", name="Pat Other")
     record = crime(summary="Assault in the street")
-    CrimeRecord.objects.filter(pk=record.pk).update(restricted=True)
+    need_to_know.restrict(
+        record,
+        by=None,
+        category=Restriction.Category.SEXUAL_OFFENCE,
+        reason="Victim anonymity",
+        teams=[],
+    )
     now = timezone.now()
     Party.objects.create(
         crime=record, role="victim", name="Jo Bloggs", contact_details="07700900123", added_at=now
@@ -100,7 +106,7 @@ def test_restricted_and_third_party_parts_are_marked_for_review(held: dict[str, 
     ]
     assert by_kind["crime"].review == [
         "names another person (witness): redact unless they consent",
-        "restricted (need-to-know) crime record: the restricting officer decides",
+        "restricted (need-to-know: sexual offence): the restricting officer decides",
     ]
     assert by_kind["contact"].review == []
 
@@ -137,7 +143,7 @@ def test_the_command_writes_json_and_html_and_audits_the_search(
     assert kinds == ["contact", "crime", "incident"]
     assert document["for_review"] == 2
     html = (tmp_path / "sar" / "export.html").read_text()
-    assert "For review before disclosure: restricted (need-to-know) crime record" in html
+    assert "For review before disclosure: restricted (need-to-know: sexual offence)" in html
     assert "@media print" in html
     assert "<script" not in html
     assert "<link" not in html
