@@ -258,6 +258,68 @@ def test_a_crime_with_no_place_or_no_neighbours_is_scanned_in_full(
     assert [s.crime_id for s in found] == [int(i) for i in np.argsort(-text)[:5]]
 
 
+def _topical(seed: int, n: int, spread: float) -> LinkIndex:
+    """Text vectors near a few topics (like the shared phrasing of MOs, which real encoders
+    turn into a few strong directions), 64 dimensions; series of 6 as in _clustered."""
+    index, _ = _clustered(seed=seed, series=30, noise=n, spread=spread)
+    rng = np.random.default_rng(seed)
+    topics = rng.standard_normal((12, 64))
+    vectors = rng.standard_normal((len(index.ids), 12)) ** 3 @ topics
+    vectors += 0.3 * rng.standard_normal(vectors.shape)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return LinkIndex(
+        ids=index.ids, vectors=vectors.astype(np.float32), lat=index.lat, lon=index.lon, t=index.t
+    )
+
+
+@pytest.mark.parametrize("spread", [1.0, 3.0])
+def test_the_sketch_bound_settles_loose_series_exactly_without_the_scan(
+    monkeypatch: pytest.MonkeyPatch, spread: float
+) -> None:
+    index = _topical(seed=6, n=3000, spread=spread)
+    scans = _scans(monkeypatch)
+    nearest = []
+    settled_near = linking._from_nearest
+
+    def counted(*args: object) -> tuple[list[int] | None, float | None]:
+        found = settled_near(*args)  # type: ignore[arg-type]
+        nearest.append(found[0] is not None)
+        return found
+
+    monkeypatch.setattr(linking, "_from_nearest", counted)
+
+    queries = [*range(180), *range(180, 3180, 50)]
+    for q in queries:
+        found = linking.suggest(
+            index, index.vectors[q], lat=index.lat[q], lon=index.lon[q], t=index.t[q], exclude=q
+        )
+        assert [s.crime_id for s in found] == _brute_force(index, q), q
+
+    assert scans == []  # every query settled by the nearest crimes or by the sketch
+    # The nearest crimes settle some tight series; the rest were the sketch's (none of the
+    # loosest series is settled by its nearest crimes alone).
+    assert sum(nearest) < len(queries)
+    if spread == 3.0:
+        assert sum(nearest) == 0
+
+
+def test_a_crime_with_no_place_is_found_its_top_5_on_text_from_the_sketch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    index = _topical(seed=7, n=3000, spread=1.0)
+    scans = _scans(monkeypatch)
+
+    for q in range(0, 3000, 100):
+        found = linking.suggest(
+            index, index.vectors[q], lat=None, lon=None, t=index.t[q], exclude=q
+        )
+        text = index.vectors @ index.vectors[q]
+        text[q] = -np.inf
+        assert [s.crime_id for s in found] == [int(i) for i in np.argsort(-text)[:5]], q
+
+    assert scans == []
+
+
 @pytest.mark.django_db
 def test_the_index_is_read_once_and_then_patched_with_only_the_changed_rows(
     monkeypatch: pytest.MonkeyPatch,
@@ -285,5 +347,9 @@ def test_the_index_is_read_once_and_then_patched_with_only_the_changed_rows(
     assert sorted(at) == [first.pk, second.pk, third.pk]
     assert (patched.lat[at[second.pk]], patched.lon[at[second.pk]]) == (52.21, 0.13)
     assert whole.lat[list(whole.ids).index(second.pk)] != 52.21  # the old index is untouched
+    assert patched.basis is whole.basis  # the sketch's basis is kept; only new rows projected
+    assert whole.basis is not None
+    assert patched.sketch is not None
+    assert np.allclose(patched.sketch, patched.vectors @ whole.basis.T, atol=1e-6)
     with django_assert_num_queries(1):  # type: ignore[operator]
         assert linking.index_from_db() is patched
