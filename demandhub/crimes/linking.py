@@ -171,9 +171,9 @@ class LinkIndex:
 
 _NOWHERE = 1e6  # degrees: a million kilometres off
 
-# The sketch: 16 directions (6.4 MB for 100,000 crimes, against 102-154 MB for the vectors),
+# The sketch: 32 directions (12.8 MB for 100,000 crimes, against 102-154 MB for the vectors),
 # found from at most 4,096 rows spread over the index.
-SKETCH_DIM = 16
+SKETCH_DIM = 32
 _SKETCH_SAMPLE = 4096
 
 
@@ -351,9 +351,10 @@ def _from_sketch(
     Every row gets an upper bound on its score: TEXT_WEIGHT x the sketch's bound on the dot
     product, plus its near-repeat term. `reached` is a score the answer reaches (the k-th best
     of the nearest crimes); only rows whose bound reaches it can be in the top k, and those
-    are scored exactly. When there is none, or it leaves more than an eighth of the index, the
-    _PREFILTER rows with the highest bounds are scored exactly and their k-th best is tried;
-    when that too leaves more, None: the scan is cheaper."""
+    are scored exactly. When there is none, or it leaves more than 4 x _PREFILTER rows, the
+    _PREFILTER rows with the highest bounds are scored exactly and their k-th best is tried
+    too; when the higher leaves more than an eighth of the index, None: the scan is
+    cheaper."""
     n = len(index.ids)
     assert index.basis is not None
     assert index.sketch is not None
@@ -370,7 +371,7 @@ def _from_sketch(
         bound[index.ids == exclude] = -np.inf
     limit = n // 8
     rows = np.flatnonzero(bound >= reached) if reached is not None else None
-    if rows is None or len(rows) > limit:
+    if rows is None or len(rows) > 4 * _PREFILTER:
         m = min(n, max(_PREFILTER, k))
         seed = np.argpartition(-bound, m - 1)[:m] if m < n else np.arange(n)
         seed = seed[np.isfinite(bound[seed])]
