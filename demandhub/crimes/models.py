@@ -397,6 +397,20 @@ class TextVector(models.Model):
     crime = models.OneToOneField(CrimeRecord, models.CASCADE, related_name="text_vector")
     model = models.CharField(max_length=64)
     vector = models.BinaryField()
+    # LinkIndexState.revision when this row (or its crime's place or time) last changed: a
+    # process holding the index in memory reloads only the rows past the revision it has.
+    revision = models.BigIntegerField(default=0, db_index=True)
 
     def __str__(self) -> str:
         return f"{self.crime_id} ({self.model})"
+
+
+class LinkIndexState(models.Model):
+    """One row: a counter bumped, in the writer's transaction, whenever a crime's text vector,
+    place or time changes (linking.touch). Its row lock orders the writers, so the revisions
+    are committed in order and a reader that has seen revision r has every row up to r."""
+
+    revision = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"link index revision {self.revision}"

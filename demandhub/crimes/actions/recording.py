@@ -251,6 +251,9 @@ def set_crime_location(crime: CrimeRecord, *, by: User, text: str) -> CrimeRecor
     crime.latitude, crime.longitude = place.latitude, place.longitude
     _locate(crime)
     crime.save()
+    from ..linking import touch
+
+    touch(crime)  # the link index holds each crime's place
     audit.record(
         Action.CRIME_DETAILS_CHANGED,
         actor=by,
