@@ -27,8 +27,8 @@ import pytest
 from django_otp.oath import TOTP
 from psycopg import sql
 
-START_TIMEOUT = 90  # seconds for /healthz to answer once started (a loaded 2-core machine is slow)
-COMMAND_TIMEOUT = 120  # seconds for a `demandhub` command; a guard against hangs, not a timing
+START_TIMEOUT = 180  # seconds for /healthz to answer once started (a loaded 2-core machine is slow)
+COMMAND_TIMEOUT = 300  # seconds for a `demandhub` command; a guard against hangs, not a timing
 
 # Settings the test run may carry that must not reach the server: it uses its real settings,
 # its own data folder and database, and the key `demandhub demo` generates there.
@@ -247,7 +247,10 @@ def running_demo_server(
     # DATABASE_URL=.../a and .../b) from dropping each other's server databases.
     run = urlsplit(pg_url).path.strip("/") if pg_url else "sqlite"
     label = _identifier(f"demandhub_{run}_{name}")
-    extra = {"REDIS_PREFIX": label, **(env or {})}
+    # CONN_MAX_AGE=0: a server keeps no connection per worker thread between requests. A test
+    # run starts dozens of servers beside its own workers on one PostgreSQL (100 connections
+    # by default), and persistent connections from servers still draining ran it out.
+    extra = {"REDIS_PREFIX": label, "CONN_MAX_AGE": "0", **(env or {})}
     if "DATABASE_URL" in extra:  # a private database the caller made and will remove
         database_url = extra["DATABASE_URL"] or None
         if database_url is None:

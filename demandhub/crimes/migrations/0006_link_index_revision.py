@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crimes', '0003_crimerecord_exercise'),
+        ('crimes', '0005_remove_crimerecord_restricted'),
     ]
 
     operations = [
