@@ -85,7 +85,19 @@ class StaffSessionMiddleware:
             return None
         from django.shortcuts import render
 
-        context = {"key": exception.key, "label": exception.label, "next": request.get_full_path()}
+        # After the reason, back where the person was. A form's POST cannot be replayed by a
+        # redirect (the action URL answers GET with 405), so a POST goes back to the page the
+        # form was on and the person submits again; restricted_reason checks the host.
+        if request.method in ("GET", "HEAD"):
+            next_url, repeat = request.get_full_path(), False
+        else:
+            next_url, repeat = request.headers.get("Referer", "/"), True
+        context = {
+            "key": exception.key,
+            "label": exception.label,
+            "next": next_url,
+            "repeat": repeat,
+        }
         return render(request, "accounts/restricted_reason.html", context, status=403)
 
     def process_view(

@@ -81,6 +81,35 @@ def test_a_team_member_gives_a_reason_and_every_view_is_audited_with_it(
     }
 
 
+def test_an_action_on_a_restricted_record_asks_the_reason_then_returns_to_its_page(
+    client, restricted_incident, rape_team
+):
+    officer = UserFactory(username="dc_smith", roles=["call_handler", "dispatcher"])
+    rape_team.members.add(officer)
+    client.force_login(officer)
+    page = f"http://testserver{_detail(restricted_incident)}"
+
+    asked = client.post(
+        reverse("incidents:link", args=[restricted_incident.pk]),
+        {"reference": "INC-0000", "reason": "same event"},
+        headers={"Referer": page},
+    )
+
+    assert asked.status_code == 403
+    assert b"Nothing was changed yet" in asked.content
+    assert f'name="next" value="{page}"'.encode() in asked.content
+    answered = client.post(
+        reverse("accounts:restricted_reason"),
+        {
+            "key": f"incidents.incident:{restricted_incident.pk}",
+            "next": page,
+            "reason": "Linking a duplicate call",
+        },
+    )
+    assert answered.headers["Location"] == page
+    assert client.get(_detail(restricted_incident)).status_code == 200
+
+
 def test_an_empty_reason_is_refused(client, restricted_incident, rape_team):
     officer = UserFactory(username="dc_jones", roles=["dispatcher"])
     rape_team.members.add(officer)
