@@ -31,16 +31,22 @@ def test_http_workers_run_gunicorn_on_the_port_and_uvicorn_on_the_next(monkeypat
 
     assert started == [
         [
-            [
-                *(sys.executable, "-m", "gunicorn", "demandhub.config.wsgi:application"),
-                *("--bind", "10.0.0.11:8000", "--workers", "4", "--worker-class", "sync"),
-                *("--access-logfile", "-"),
-            ],
-            [
-                *(sys.executable, "-m", "uvicorn", "demandhub.config.asgi:application"),
-                *("--host", "10.0.0.11", "--port", "8001", "--workers", "1"),
-                *("--lifespan", "off", "--proxy-headers"),
-            ],
+            (
+                [
+                    *(sys.executable, "-m", "gunicorn", "demandhub.config.wsgi:application"),
+                    *("--bind", "10.0.0.11:8000", "--workers", "4", "--worker-class", "sync"),
+                    *("--access-logfile", "-"),
+                ],
+                {},
+            ),
+            (
+                [
+                    *(sys.executable, "-m", "uvicorn", "demandhub.config.asgi:application"),
+                    *("--host", "10.0.0.11", "--port", "8001", "--workers", "1"),
+                    *("--lifespan", "off", "--proxy-headers"),
+                ],
+                {"CONN_MAX_AGE": "0"},
+            ),
         ]
     ]
 
@@ -55,11 +61,11 @@ def test_a_server_process_that_fails_fails_the_command(monkeypatch):
 
 def test_run_together_stops_the_others_when_one_ends_and_gives_its_exit_code(tmp_path):
     marker = tmp_path / "still running"
-    ends = [sys.executable, "-c", "raise SystemExit(3)"]
+    ends = [sys.executable, "-c", "import os; raise SystemExit(int(os.environ['CODE']))"]
     # Would write the marker after 60 s; stopped long before that.
     waits = [sys.executable, "-c", f"import time; time.sleep(60); open({str(marker)!r}, 'w')"]
 
-    assert serve.run_together([waits, ends]) == 3
+    assert serve.run_together([(waits, {}), (ends, {"CODE": "3"})]) == 3
     assert not marker.exists()
 
 

@@ -2,6 +2,7 @@
 --http-workers N, HTTP on N gunicorn sync workers (WSGI) and websockets on uvicorn beside it,
 on a port of its own, for a proxy to split by location (docs/operations.md, "Nodes")."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -12,6 +13,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demandhub.core.checks import development_key_in_production
+
+
+WS_ENV = {"CONN_MAX_AGE": "0"}
 
 
 def gunicorn_command(*, host: str, port: int, workers: int) -> list[str]:
@@ -51,10 +55,13 @@ def uvicorn_command(*, host: str, port: int, workers: int) -> list[str]:
     ]
 
 
-def run_together(commands: list[list[str]]) -> int:
-    """Start every command; when one ends, or SIGTERM/SIGINT arrives, stop the others. The
-    exit code of the first to end."""
-    processes = [subprocess.Popen(command) for command in commands]  # noqa: S603
+def run_together(commands: list[tuple[list[str], dict[str, str]]]) -> int:
+    """Start every command, each with its environment overrides; when one ends, or
+    SIGTERM/SIGINT arrives, stop the others. The exit code of the first to end."""
+    processes = [
+        subprocess.Popen(command, env={**os.environ, **env})  # noqa: S603
+        for command, env in commands
+    ]
 
     def stop(signum: int, frame: object) -> None:
         for process in processes:
@@ -128,8 +135,10 @@ class Command(BaseCommand):
             ws_port = ws_port or port + 1
             code = run_together(
                 [
-                    gunicorn_command(host=host, port=port, workers=http_workers),
-                    uvicorn_command(host=host, port=ws_port, workers=workers),
+                    (gunicorn_command(host=host, port=port, workers=http_workers), {}),
+                    # Persistent connections pile up under ASGI (a thread per request's sync
+                    # code); the websockets' few queries open and close their own.
+                    (uvicorn_command(host=host, port=ws_port, workers=workers), WS_ENV),
                 ]
             )
             if code:
