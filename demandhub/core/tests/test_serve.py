@@ -2,7 +2,10 @@
 beside it; the default stays one uvicorn process serving both."""
 
 import io
+import os
+import signal
 import sys
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -86,3 +89,16 @@ def test_the_wsgi_application_serves_healthz():
 
     assert statuses == ["200 OK"]
     assert b'"status": "ok"' in body
+
+
+def test_run_together_stops_every_process_on_sigterm_and_exits_cleanly(tmp_path):
+    markers = [tmp_path / "first", tmp_path / "second"]
+    sleepers = [
+        ([sys.executable, "-c", f"import time; time.sleep(60); open({str(m)!r}, 'w')"], {})
+        for m in markers
+    ]
+    # SIGTERM to this process, as a service manager stopping `demandhub serve` sends it.
+    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM)).start()
+
+    assert serve.run_together(sleepers) == 0
+    assert [m.exists() for m in markers] == [False, False]

@@ -14,7 +14,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demandhub.core.checks import development_key_in_production
 
-
 WS_ENV = {"CONN_MAX_AGE": "0"}
 
 
@@ -57,13 +56,18 @@ def uvicorn_command(*, host: str, port: int, workers: int) -> list[str]:
 
 def run_together(commands: list[tuple[list[str], dict[str, str]]]) -> int:
     """Start every command, each with its environment overrides; when one ends, or
-    SIGTERM/SIGINT arrives, stop the others. The exit code of the first to end."""
+    SIGTERM/SIGINT arrives, stop the others. 0 when told to stop; otherwise the exit code of
+    the first to end."""
     processes = [
         subprocess.Popen(command, env={**os.environ, **env})  # noqa: S603
         for command, env in commands
     ]
 
+    told_to_stop = []
+
     def stop(signum: int, frame: object) -> None:
+        if signum:
+            told_to_stop.append(signum)
         for process in processes:
             process.terminate()
 
@@ -82,7 +86,7 @@ def run_together(commands: list[tuple[list[str], dict[str, str]]]) -> int:
                     except subprocess.TimeoutExpired:
                         other.kill()
                         other.wait()
-                return code
+                return 0 if told_to_stop else code
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
