@@ -72,7 +72,7 @@ def test_run_together_stops_the_others_when_one_ends_and_gives_its_exit_code(tmp
     assert not marker.exists()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # WSGI closes old connections per request
 def test_the_wsgi_application_serves_healthz():
     from demandhub.config.wsgi import application
 
