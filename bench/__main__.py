@@ -3,10 +3,11 @@ main()), or those named; options after the names go to each named benchmark (e.g
 `python -m bench intake --pairs 10`). Results go to stdout; docs/benchmarks.md records them
 with their commands.
 
-The server benchmarks (intake, live_updates, durability_kill, surge) start real `demandhub
-serve` processes on DATABASE_URL's PostgreSQL (else SQLite) and REDIS_URL, and remove them and
-their databases when done. At their defaults durability_kill (200 SIGKILL cycles) and surge (15
-minutes of surge, as much of baseline) take half an hour or more each on a 2-core machine;
+The server benchmarks (intake, live_updates, durability_kill, surge, serving) start real
+`demandhub serve` processes on DATABASE_URL's PostgreSQL (else SQLite) and REDIS_URL, and
+remove them and their databases when done (serving starts gunicorn beside its server). At
+their defaults durability_kill (200 SIGKILL cycles) and surge (15 minutes of surge, as much
+of baseline) take half an hour or more each on a 2-core machine;
 `python -m bench durability_kill surge --quick` runs both briefly."""
 
 import importlib
