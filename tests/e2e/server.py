@@ -247,10 +247,7 @@ def running_demo_server(
     # DATABASE_URL=.../a and .../b) from dropping each other's server databases.
     run = urlsplit(pg_url).path.strip("/") if pg_url else "sqlite"
     label = _identifier(f"demandhub_{run}_{name}")
-    # CONN_MAX_AGE=0: a server keeps no connection per worker thread between requests. A test
-    # run starts dozens of servers beside its own workers on one PostgreSQL (100 connections
-    # by default), and persistent connections from servers still draining ran it out.
-    extra = {"REDIS_PREFIX": label, "CONN_MAX_AGE": "0", **(env or {})}
+    extra = {"REDIS_PREFIX": label, **(env or {})}
     if "DATABASE_URL" in extra:  # a private database the caller made and will remove
         database_url = extra["DATABASE_URL"] or None
         if database_url is None:

@@ -29,6 +29,7 @@ def test_http_workers_without_redis_is_refused(monkeypatch):
 def test_http_workers_run_gunicorn_on_the_port_and_uvicorn_on_the_next(monkeypatch):
     started: list[list[list[str]]] = []
     monkeypatch.setattr(serve, "run_together", lambda commands: started.append(commands) or 0)
+    monkeypatch.delenv("CONN_MAX_AGE", raising=False)
 
     call_command("serve", host="10.0.0.11", port=8000, http_workers=4)
 
@@ -40,7 +41,7 @@ def test_http_workers_run_gunicorn_on_the_port_and_uvicorn_on_the_next(monkeypat
                     *("--bind", "10.0.0.11:8000", "--workers", "4", "--worker-class", "sync"),
                     *("--access-logfile", "-"),
                 ],
-                {},
+                {"CONN_MAX_AGE": "60"},
             ),
             (
                 [
@@ -52,6 +53,17 @@ def test_http_workers_run_gunicorn_on_the_port_and_uvicorn_on_the_next(monkeypat
             ),
         ]
     ]
+
+
+@override_settings(REDIS_URL="redis://cache.example:6379/0")
+def test_an_operators_conn_max_age_reaches_the_http_workers(monkeypatch):
+    started: list[list[list[str]]] = []
+    monkeypatch.setattr(serve, "run_together", lambda commands: started.append(commands) or 0)
+    monkeypatch.setenv("CONN_MAX_AGE", "300")
+
+    call_command("serve", port=8000, http_workers=2)
+
+    assert [env for _, env in started[0]] == [{"CONN_MAX_AGE": "300"}, {"CONN_MAX_AGE": "0"}]
 
 
 @override_settings(REDIS_URL="redis://cache.example:6379/0")
