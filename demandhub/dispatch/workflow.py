@@ -1,6 +1,8 @@
 """Which status a resource may move to next, and the one function that moves it."""
 
-from django.db.models import Exists, OuterRef
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from demandhub.accounts.models import User
@@ -76,6 +78,9 @@ def move(resource: Resource, to: str, *, by: User | None, reason: str = "") -> S
     if to not in NEXT[resource.status]:
         raise TransitionNotAllowed(resource.call_sign, resource.status, to)
     now = timezone.now()
+    if resource.status_changed_at is not None and now <= resource.status_changed_at:
+        # Nodes' clocks differ a little: the history stays in the order the moves were made.
+        now = resource.status_changed_at + timedelta(microseconds=1)
     change = StatusChange.objects.create(
         resource=resource,
         old_status=resource.status,
@@ -105,9 +110,14 @@ def move_if_free_and_unchanged(
         return None
     now = timezone.now()
     active = Assignment.objects.filter(resource=OuterRef("pk"), cleared_at__isnull=True)
-    moved = Resource.objects.filter(~Exists(active), pk=resource.pk, status=old).update(
-        status=to, status_changed_at=now
-    )
+    # `now` is read before the UPDATE waits for the row lock. Had the unit moved away and back
+    # to `old` meanwhile (A→B→A), the status check alone would pass and this change would be
+    # recorded before a change it follows. Requiring the last move to be older than `now`
+    # keeps each unit's history in the order the changes were made.
+    not_moved_since = Q(status_changed_at__isnull=True) | Q(status_changed_at__lt=now)
+    moved = Resource.objects.filter(
+        not_moved_since, ~Exists(active), pk=resource.pk, status=old
+    ).update(status=to, status_changed_at=now)
     if not moved:
         return None
     change = StatusChange.objects.create(

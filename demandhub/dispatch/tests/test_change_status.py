@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from demandhub.audit.models import Action, Event
 from demandhub.dispatch.actions import change_status
@@ -106,3 +109,20 @@ def test_a_unit_assigned_since_it_was_read_has_its_assignment_cleared_by_the_mov
     assert assignment.cleared_at is not None
     assert assignment.clear_reason == Assignment.ClearReason.UNAVAILABLE
     assert StatusChange.objects.filter(resource=unit).last().old_status == Status.ASSIGNED
+
+
+def test_a_unit_moved_away_and_back_since_the_clock_was_read_keeps_its_history_in_order(
+    dispatcher,
+):
+    # Another node moved the unit away and back after this request read its clock (A→B→A):
+    # its last move is stamped later than this one's `now` would be, though the status matches.
+    unit = ResourceFactory(status=Status.AVAILABLE)
+    later = timezone.now() + timedelta(seconds=5)
+    Resource.objects.filter(pk=unit.pk).update(status_changed_at=later)
+
+    change_status(unit, Status.REFRESHMENT, by=dispatcher)
+
+    change = StatusChange.objects.get(resource=unit)
+    assert change.changed_at > later
+    unit.refresh_from_db()
+    assert (unit.status, unit.status_changed_at) == (Status.REFRESHMENT, change.changed_at)

@@ -59,6 +59,9 @@ def test_simultaneous_status_changes_of_one_unit_each_apply_once_in_one_unbroken
     # Each move starts where the one committed before it ended: none lost or applied twice.
     assert trail[0].old_status == Status.AVAILABLE
     assert all(a.new_status == b.old_status for a, b in pairwise(trail))
+    # The history as consoles read it (by time) is the same trail, each move stamped later.
+    assert list(StatusChange.objects.filter(resource=unit)) == trail
+    assert all(a.changed_at < b.changed_at for a, b in pairwise(trail))
     assert Resource.objects.get(pk=unit.pk).status == trail[-1].new_status
     events = Event.objects.filter(action=Action.RESOURCE_STATUS_CHANGED)
     assert events.count() == len(trail)
