@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from demandhub.incidents.classifications import catalogue
+
 from .actions.outcomes import OUTCOMES_BY_CHANNEL, check_outcome
 from .errors import OutcomeNotAllowed
 from .models import Contact
@@ -48,11 +50,13 @@ class OutcomeForm(forms.Form):
     reason = forms.CharField(required=False, max_length=1000)
     agency = forms.CharField(required=False, max_length=200)
     incident_reference = forms.CharField(required=False, max_length=24)
+    classification = forms.ChoiceField(required=False, label="Opening classification")
 
     def __init__(self, *args: Any, channel: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.channel = channel
         self.fields["outcome"].choices = outcome_choices(channel)
+        self.fields["classification"].choices = [("", "Choose later…"), *catalogue().choices()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -54,6 +54,9 @@ class OutcomeIn(Schema):
     agency: str = Field("", max_length=200)
     incident_reference: str = Field("", max_length=24)
     offence: str = Field("", max_length=40)
+    classification: str = Field(
+        "", max_length=60, description="incident_raised: opening classification code"
+    )
 
 
 def contact_out(contact: Contact) -> ContactOut:

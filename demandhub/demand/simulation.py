@@ -205,7 +205,8 @@ class CallHandlers:
         code = said.classification if said else ""
         summary = narrative(self.rng, code, said.place if said else "the location given")
         reply = self.api.post(
-            f"/api/contacts/{pk}/outcome", {"outcome": "incident_raised", "summary": summary}
+            f"/api/contacts/{pk}/outcome",
+            {"outcome": "incident_raised", "summary": summary, "classification": code},
         )
         if not reply.ok:
             return self._refused("outcome", reply, on_event)

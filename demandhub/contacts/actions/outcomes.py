@@ -128,8 +128,13 @@ def record_outcome(
     agency: str = "",
     incident_reference: str = "",
     offence: str = "",
+    classification: str = "",
 ) -> Contact:
-    """Finish a contact the handler holds, making what its outcome calls for."""
+    """Finish a contact the handler holds, making what its outcome calls for.
+
+    `classification` is the opening classification of the incident it raises (ignored for any
+    other outcome); an unknown code refuses the whole outcome, so the contact stays held.
+    """
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.handled_by_id != by.pk:
         raise ContactNotYours()
@@ -152,6 +157,7 @@ def record_outcome(
             by=by,
             summary=text,
             contact=contact,
+            classification=classification.strip(),
             location=_location(contact),
             address=contact.location_text or contact.network_address,
         )

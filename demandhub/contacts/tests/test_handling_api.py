@@ -116,3 +116,42 @@ def test_an_incomplete_outcome_is_a_409_with_the_reason(client, call_handler):
     assert response.status_code == 409
     assert "summary" in response.json()["detail"]
     assert not Incident.objects.exists()
+
+
+def test_an_outcome_raising_an_incident_sets_its_classification(client, call_handler):
+    contact = ContactFactory()
+    headers = _auth(call_handler)
+    _post(client, "/api/contacts/take-next", {}, headers)
+
+    response = _post(
+        client,
+        f"/api/contacts/{contact.pk}/outcome",
+        {
+            "outcome": "incident_raised",
+            "summary": "Smoke from a loft",
+            "classification": "TRANSPORT-HAZARD",
+        },
+        headers,
+    )
+
+    assert response.status_code == 200
+    assert Incident.objects.get().classification == "TRANSPORT-HAZARD"
+
+
+def test_an_unknown_classification_raises_nothing_and_leaves_the_contact_held(client, call_handler):
+    contact = ContactFactory()
+    headers = _auth(call_handler)
+    _post(client, "/api/contacts/take-next", {}, headers)
+
+    response = _post(
+        client,
+        f"/api/contacts/{contact.pk}/outcome",
+        {"outcome": "incident_raised", "summary": "Smoke", "classification": "NOT-A-CODE"},
+        headers,
+    )
+
+    assert response.status_code == 409
+    assert "NOT-A-CODE" in response.json()["detail"]
+    assert not Incident.objects.exists()
+    contact.refresh_from_db()
+    assert (contact.status, contact.outcome) == (Contact.Status.IN_PROGRESS, "")

@@ -304,3 +304,37 @@ def test_a_chat_contact_page_stays_within_a_query_budget(
 
     assert response.status_code == 200
     assert "line 9" in response.content.decode()
+
+
+def test_the_incident_raised_from_the_console_takes_the_classification_chosen(client, call_handler):
+    contact = take_contact(ContactFactory(channel="999"), by=call_handler)
+    client.force_login(call_handler)
+
+    response = client.post(
+        reverse("contacts:outcome", args=[contact.pk]),
+        {
+            "outcome": "incident_raised",
+            "summary": "Car into a wall",
+            "classification": "TRANSPORT-RTC-INJURY",
+        },
+    )
+
+    contact.refresh_from_db()
+    assert response.status_code == 302
+    assert contact.incident.classification == "TRANSPORT-RTC-INJURY"
+
+
+def test_a_classification_not_in_the_list_is_refused_and_the_contact_stays_held(
+    client, call_handler
+):
+    contact = take_contact(ContactFactory(channel="999"), by=call_handler)
+    client.force_login(call_handler)
+
+    response = client.post(
+        reverse("contacts:outcome", args=[contact.pk]),
+        {"outcome": "incident_raised", "summary": "Car into a wall", "classification": "NOPE"},
+    )
+
+    assert response.status_code == 422
+    contact.refresh_from_db()
+    assert (contact.status, contact.incident_id) == ("in_progress", None)

@@ -82,6 +82,7 @@ def test_calls_become_graded_incidents_a_unit_drives_to_and_clears(world):
 
     incident = Incident.objects.get()
     assert (incident.grade, incident.contact_id) == (1, first.pk)
+    assert incident.classification == "CRIME-VIOLENCE"  # what the caller said it was
     assert (incident.latitude, incident.longitude) == PLACE
     assert LinkedContact.objects.get().contact_id == second.pk
     assert set(Contact.objects.values_list("status", flat=True)) == {Contact.Status.COMPLETED}
