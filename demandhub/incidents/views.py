@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from demandhub.accounts import need_to_know
 from demandhub.contacts.models import Contact
 from demandhub.core.errors import DomainError
 from demandhub.demand.training import exercise_of
+from demandhub.forces.models import PolicingArea
 
 from . import actions, grading, permissions, queries
 from .classifications import catalogue
@@ -264,10 +266,37 @@ def propose(request: HttpRequest) -> HttpResponse:
 # --- Incident detail and its actions ------------------------------------------------------------
 
 
+def _map_data(incident: Incident) -> dict[str, object]:
+    """Where the incident is and where the units on it are now (their last reported fix)."""
+    here = None
+    if incident.latitude is not None and incident.longitude is not None:
+        here = {
+            "lat": incident.latitude,
+            "lon": incident.longitude,
+            "text": incident.address or (incident.location or {}).get("text", ""),
+            "grade": incident.grade,
+        }
+    units = [
+        {
+            "call_sign": job.resource.call_sign,
+            "status": job.resource.get_status_display(),
+            "lat": job.resource.latitude,
+            "lon": job.resource.longitude,
+        }
+        for job in incident.assignments.filter(cleared_at__isnull=True)
+        .select_related("resource")
+        .order_by("assigned_at")
+        if job.resource.latitude is not None and job.resource.longitude is not None
+    ]
+    return {"incident": here, "units": units}
+
+
 def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> dict[str, Any]:
     user = request.user
     return {
         "incident": incident,
+        "map_data": _map_data(incident),
+        "map_tiles": settings.MAP_TILE_URL,
         "now": timezone.now(),
         "time_left": grading.format_time_left(incident.attendance_deadline, timezone.now()),
         "timeline": queries.timeline(incident),
@@ -296,8 +325,11 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms: Any) -> d
 @permission_required("incidents.view_incident", raise_exception=True)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = permissions.access_incident(request.user, pk)  # type: ignore[arg-type]
-    template = "incidents/detail.html#body" if request.htmx else "incidents/detail.html"  # type: ignore[attr-defined]
-    return render(request, template, _detail_context(request, incident))
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "incidents/detail.html#body", _detail_context(request, incident))
+    context = _detail_context(request, incident)
+    context["map_areas"] = list(PolicingArea.objects.values("name", "boundary"))
+    return render(request, "incidents/detail.html", context)
 
 
 def _act(

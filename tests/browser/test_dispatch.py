@@ -127,3 +127,13 @@ def test_a_grade_1_is_dispatched_from_the_console_and_the_crew_arrives(
     assert mdt.evaluate("window.stillTheSamePage === true"), "the terminal was reloaded"
     screenshot(console, "arrival")
     screenshot(mdt, "mdt-at-scene")
+
+    # The incident's own page maps it with the unit now at the scene.
+    handler.set_viewport_size({"width": 1400, "height": 1000})
+    handler.goto(raised.url)  # the create answer redirected to the incident's page
+    incident_map = handler.locator("#incident-map")
+    # Exactly one label each: a live redraw replaces the markers, never adds to them.
+    expect(incident_map.locator(".leaflet-tooltip", has_text="DOG01 · At scene")).to_have_count(1)
+    expect(incident_map.locator(".leaflet-tooltip", has_text="G1 · Market Hill")).to_have_count(1)
+    incident_map.scroll_into_view_if_needed()
+    screenshot(handler, "incident-map")

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from demandhub.incidents import grading
 from demandhub.incidents.actions import raise_incident
@@ -259,3 +260,43 @@ def test_missing_incidents_are_404(client, supervisor, name):
 
     method = client.get if name == "incidents:detail" else client.post
     assert method(reverse(name, args=[10**9])).status_code == 404
+
+
+def test_the_detail_page_maps_the_incident_and_only_the_units_still_on_it(
+    client, call_handler, dispatcher
+):
+    from demandhub.dispatch.assignments import assign_resources, stand_down
+    from demandhub.dispatch.tests.factories import ResourceFactory
+
+    incident = raise_incident(
+        by=call_handler, summary="x", assessment=thrive(), address="12 Mill Road"
+    )
+    Incident.objects.filter(pk=incident.pk).update(latitude=52.2, longitude=0.12)
+    fixed = {"position_at": timezone.now()}
+    near = ResourceFactory(call_sign="R01", latitude=52.21, longitude=0.13, **fixed)
+    gone = ResourceFactory(call_sign="R02", latitude=52.19, longitude=0.11, **fixed)
+    jobs = assign_resources(incident, [near, gone], by=dispatcher)
+    stand_down(jobs[1], by=dispatcher, reason="not needed")
+    client.force_login(call_handler)
+
+    response = client.get(reverse("incidents:detail", args=[incident.pk]))
+
+    data = response.context["map_data"]
+    assert data["incident"]["text"] == "12 Mill Road"
+    assert [(u["call_sign"], u["lat"], u["lon"]) for u in data["units"]] == [("R01", 52.21, 0.13)]
+    page = response.content.decode()
+    assert 'id="incident-map-data"' in page
+    assert 'id="incident-map-areas"' in page
+    assert 'hx-preserve="true"' in page
+
+
+def test_the_live_fragment_carries_the_map_data_but_not_the_areas(client, call_handler):
+    incident = raise_incident(by=call_handler, summary="x", assessment=thrive())
+    client.force_login(call_handler)
+
+    page = client.get(
+        reverse("incidents:detail", args=[incident.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+
+    assert 'id="incident-map-data"' in page
+    assert "incident-map-areas" not in page
