@@ -145,6 +145,12 @@ CONSOLES: tuple[Console, ...] = (
         "Sampled resolutions to score, and the results.",
     ),
     Console(
+        "Warning markers",
+        "incidents:warnings",
+        "incidents.manage_warning",
+        "Warnings on addresses and people, shown to handlers and crews: add and withdraw.",
+    ),
+    Console(
         "Safeguarding referrals",
         "safeguarding:queue",
         "safeguarding.view_referral",

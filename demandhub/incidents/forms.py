@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 
+from demandhub.contacts.phones import to_e164
+
 from . import grading
 from .classifications import catalogue
 from .locations import Location, LocationInvalid, parse
@@ -199,10 +201,40 @@ class LinkForm(forms.Form):
 
 
 class WarningForm(forms.Form):
-    code = forms.ChoiceField(choices=WarningMarker.Code.choices)
-    details = forms.CharField(max_length=1000, required=False)
-    location = LocationField(required=False, max_length=400)
-    radius_m = forms.IntegerField(min_value=5, max_value=1000, initial=30)
-    person_name = forms.CharField(max_length=200, required=False)
-    date_of_birth = forms.DateField(required=False)
-    phone = forms.CharField(max_length=32, required=False)
+    code = forms.ChoiceField(label="Warning", choices=WarningMarker.Code.choices)
+    details = forms.CharField(label="Details", max_length=1000, required=False)
+    location = LocationField(
+        label="Place",
+        required=False,
+        max_length=400,
+        help_text="Grid reference, lat, lon or easting northing: incidents within the radius match",
+    )
+    radius_m = forms.IntegerField(label="Radius (m)", min_value=5, max_value=1000, initial=30)
+    person_name = forms.CharField(label="Person's name", max_length=200, required=False)
+    date_of_birth = forms.DateField(
+        label="Date of birth", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    phone = forms.CharField(label="Phone", max_length=32, required=False)
+
+    def clean_location(self) -> Location | None:
+        place: Location | None = self.cleaned_data.get("location")
+        if place is not None and (place.latitude is None or place.longitude is None):
+            # An address alone cannot be matched by distance: ask for a position instead.
+            raise forms.ValidationError(
+                "Give the place as a position (grid reference, lat, lon, or easting northing)."
+            )
+        return place
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone", "").strip()
+        if not raw:
+            return ""
+        # Callers' numbers are stored in E.164, so the marker must be too to match them.
+        number = to_e164(raw)
+        if not number:
+            raise forms.ValidationError(f"{raw!r} is not a phone number.")
+        return number
+
+
+class WithdrawWarningForm(forms.Form):
+    reason = forms.CharField(max_length=500)

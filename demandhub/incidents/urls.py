@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, warning_views
 
 app_name = "incidents"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("resolution/", views.resolution_queue, name="resolution_queue"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<int:pk>/", views.review, name="review"),
+    path("warnings/", warning_views.register, name="warnings"),
+    path("warnings/add/", warning_views.add, name="warning_add"),
+    path("warnings/<int:pk>/withdraw/", warning_views.withdraw, name="warning_withdraw"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/log/", views.log, name="log"),
     path("<int:pk>/log/<int:entry>/strike/", views.strike, name="strike"),
