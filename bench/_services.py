@@ -1,11 +1,8 @@
-"""What the server benchmarks share: a private database for their server, dropped at the end,
-and HTTP with the answer's headers (to see replays), standard library only."""
+"""What the server benchmarks share: a private database for their server, dropped at the end.
+HTTP (with the answer's headers, to see replays) and the burst of retried calls are
+tests/e2e/clients.py's `post_bytes` and `Burst`, shared with the durability tests."""
 
-import http.client
-import json
 import os
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,8 +10,6 @@ from urllib.parse import urlsplit
 
 import psycopg
 from psycopg import sql
-
-TIMEOUT = 10  # seconds for one HTTP request (a guard against hangs)
 
 
 def patient_setup(seconds: float = 900) -> None:
@@ -66,33 +61,6 @@ def connections(conn: psycopg.Connection[Any]) -> int:
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
     ).fetchone()
     return int(row[0]) if row else 0
-
-
-def post(
-    base_url: str,
-    path: str,
-    body: bytes,
-    headers: dict[str, str],
-    *,
-    timeout: float = TIMEOUT,
-) -> tuple[int, Any, dict[str, str]]:
-    """(status, parsed JSON body or text, headers); status 0 when the server could not be
-    reached or cut the answer off."""
-    request = urllib.request.Request(  # noqa: S310  (our own server)
-        base_url + path, data=body, headers=headers, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.status, json.load(response), dict(response.headers)
-    except urllib.error.HTTPError as e:
-        with e:
-            text = e.read().decode(errors="replace")
-        try:
-            return e.code, json.loads(text), dict(e.headers)
-        except ValueError:
-            return e.code, text, dict(e.headers)
-    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
-        return 0, None, {}
 
 
 def quantile(values: list[float], q: float) -> float:

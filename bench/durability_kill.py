@@ -22,20 +22,17 @@ seen on the server's database.
 """
 
 import argparse
-import json
 import os
 import random
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,11 +40,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._services import connections, patient_setup, post, private_database  # noqa: E402
-from tests.e2e.clients import issue_token, offered  # noqa: E402
+from bench._services import connections, patient_setup, private_database  # noqa: E402
+from tests.e2e.clients import Burst, issue_token  # noqa: E402
 from tests.e2e.server import DemoServer, running_demo_server  # noqa: E402
 
-EVENTS = "/api/contacts/telephony/events"
 GUARD = 120  # seconds: a stuck phase stops the run instead of hanging it (not a timing)
 PREFIX = "K"  # call ids: K<sender>-<n> (the queries below say K% too)
 # One PostgreSQL session per request in flight, closed after it: with persistent connections
@@ -72,80 +68,6 @@ class Result:
     max_sessions: int = 0
     audit_ok: bool = False
     audit_output: str = ""
-
-
-class Burst:
-    """Sender threads; each call is retried with its key and the same body until a 2xx."""
-
-    def __init__(self, server: DemoServer, token: str, senders: int) -> None:
-        self.server, self.token = server, token
-        self.acked: dict[str, int] = {}  # call id -> contact pk from the answer
-        self.lock = threading.Lock()
-        self.result = Result()
-        self.crashed: list[BaseException] = []
-        self.stop = threading.Event()
-        self.threads = [
-            threading.Thread(target=self._run, args=(f"{PREFIX}{n}-",), daemon=True)
-            for n in range(senders)
-        ]
-
-    def _run(self, prefix: str) -> None:
-        try:
-            self._send(prefix)
-        except BaseException as e:
-            self.crashed.append(e)
-
-    def _send(self, prefix: str) -> None:
-        result, number = self.result, 0
-        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"}
-        while not self.stop.is_set():
-            call_id = f"{prefix}{number:06d}"
-            number += 1
-            body = json.dumps(offered(call_id)).encode()  # one body for every attempt
-            attempt = 0
-            while True:
-                status, answer, answer_headers = post(
-                    self.server.base_url, EVENTS, body, {**headers, "Idempotency-Key": call_id}
-                )
-                with self.lock:
-                    result.statuses[status] += 1
-                    result.retries += attempt > 0
-                    result.cut_off += status == 0
-                if 200 <= status < 300:
-                    with self.lock:
-                        self.acked[call_id] = int(answer["contact"])
-                        result.replays += answer_headers.get("Idempotent-Replayed") == "true"
-                    break
-                if 400 <= status < 500:
-                    result.refused.append((status, answer))
-                    self.stop.set()
-                    return
-                attempt += 1
-                time.sleep(0.05)  # down or restarting: the same call again, same key
-
-    def wait_for(self, count: int) -> None:
-        deadline = time.monotonic() + GUARD
-        while len(self.acked) < count:
-            if self.result.refused or self.crashed:
-                raise RuntimeError(f"senders stopped: {self.result.refused} {self.crashed}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"only {len(self.acked)} of {count} acknowledged")
-            time.sleep(0.01)
-
-    def snapshot(self) -> dict[str, int]:
-        with self.lock:
-            return dict(self.acked)
-
-    @contextmanager
-    def running(self) -> Iterator["Burst"]:
-        for t in self.threads:
-            t.start()
-        try:
-            yield self
-        finally:
-            self.stop.set()
-            for t in self.threads:
-                t.join(GUARD)
 
 
 def restart(server: DemoServer) -> float:
@@ -183,6 +105,11 @@ def stored(server: DemoServer) -> dict[str, int]:
     return {str(k): int(n) for k, n in rows}
 
 
+def contacts(burst: Burst) -> dict[str, int]:
+    """Call id -> the contact its acknowledgement named."""
+    return {call: int(answer["contact"]) for call, answer in burst.snapshot().items()}
+
+
 def check(server: DemoServer, acked: dict[str, int], result: Result) -> None:
     counts = stored(server)
     result.lost = max(result.lost, sum(1 for call in acked if call not in counts))
@@ -214,8 +141,9 @@ def run(
             import psycopg
 
             db = stack.enter_context(psycopg.connect(server.database_url, autocommit=True))
-        burst = Burst(server, issue_token(server, "contact_gateway"), senders)
-        result = burst.result
+        token = issue_token(server, "contact_gateway")
+        burst = Burst(server, token, senders=senders, prefix=PREFIX, digits=6, guard=GUARD)
+        result = Result()
         began = time.monotonic()
         with burst.running():
             for cycle in range(1, cycles + 1):
@@ -224,7 +152,7 @@ def run(
                 if db is not None:
                     result.max_sessions = max(result.max_sessions, connections(db) - 1)
                 result.restarts.append(restart(server))
-                check(server, burst.snapshot(), result)
+                check(server, contacts(burst), result)
                 result.cycles = cycle
                 if progress and (cycle % 20 == 0 or cycle == cycles):
                     print(
@@ -235,7 +163,11 @@ def run(
             burst.wait_for((cycles + 1) * acks_per_cycle)
         if burst.crashed:
             raise RuntimeError(f"a sender crashed: {burst.crashed}")
-        acked = burst.snapshot()
+        result.statuses = Counter(burst.answers)
+        result.cut_off = result.statuses[0]
+        result.retries, result.replays = burst.retries, burst.replays
+        result.refused = list(burst.refused)
+        acked = contacts(burst)
         check(server, acked, result)
         counts = stored(server)
         result.acknowledged = len(acked)

@@ -1,6 +1,7 @@
 """The performance dashboard: every KPI for a scope, as headline figures, charts and the
 tables behind them. Reads through queries.py (a fixed number of queries), computes in kpis.py."""
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -93,7 +94,10 @@ def build(scope: queries.Scope, *, period: str, last_day: date, now: datetime) -
     reviews = queries.quality_rows(scope)
     crimes = queries.crime_rows(scope)
     firsts = kpis.first_reviews(queries.imu_review_rows(scope))
-    given = queries.victim_update_times(scope)
+    updates = queries.victim_update_rows(scope)
+    given: dict[int, list[datetime]] = defaultdict(list)
+    for update in updates:
+        given[update.crime_pk].append(update.given_at)
 
     def on(channel: str) -> list[kpis.ContactRow]:
         return [c for c in contacts if c.channel == channel]
@@ -107,6 +111,9 @@ def build(scope: queries.Scope, *, period: str, last_day: date, now: datetime) -
         for c in crimes
         for d in kpis.victim_updates_due(c, given.get(c.pk, []), now)
         if scope.start <= d.due_at < scope.end
+    ]
+    key_decisions = [
+        d for d in kpis.key_decisions_due(crimes, updates) if scope.start <= d.due_at < scope.end
     ]
 
     def by(rows: Sequence[Any], when: str) -> _Bucketed:
@@ -128,6 +135,7 @@ def build(scope: queries.Scope, *, period: str, last_day: date, now: datetime) -
         _recording_panel(by(reported, "reported_at"), labels, now),
         _imu_panel(by(reported, "reported_at"), labels, firsts),
         _victim_panel(by(dues, "due_at"), labels),
+        _key_decisions_panel(by(key_decisions, "due_at"), labels, now),
         _crime_outcomes_panel(finalised),
     ]
     e = kpis.answer_stats(emergency)
@@ -139,6 +147,7 @@ def build(scope: queries.Scope, *, period: str, last_day: date, now: datetime) -
     rec = kpis.recording_timeliness(reported, now)
     imu = kpis.imu_decisions(reported, firsts)
     vc = kpis.compliance(dues)
+    kd = kpis.key_decision_timeliness(key_decisions, now)
     share = e.within_target_share
     figures = [
         Figure(
@@ -191,6 +200,11 @@ def build(scope: queries.Scope, *, period: str, last_day: date, now: datetime) -
             f"median; filed {_fmt(imu.file_rate, 'percent')} of {imu.decisions}",
         ),
         Figure("Victim updates on time", _fmt(vc.rate, "percent"), f"{vc.met} of {vc.due} due"),
+        Figure(
+            "Key decisions told in time",
+            _fmt(kd.rate, "percent"),
+            f"{kd.in_time} of {kd.counted} due; {kd.overdue} not yet told",
+        ),
     ]
     return Dashboard(scope, period, buckets, labels, figures, panels)
 
@@ -635,6 +649,39 @@ def _victim_panel(b: _Bucketed, labels: list[str]) -> Panel:
             rows,
         ),
         "At the frequency agreed with the victim, from the officer's assignment.",
+    )
+
+
+def _key_decisions_panel(b: _Bucketed, labels: list[str], now: datetime) -> Panel:
+    stats = b.each(lambda rows: kpis.key_decision_timeliness(rows, now))
+    chart = series_chart(
+        "key-decisions",
+        labels,
+        [
+            ("told in time", [s.in_time for s in stats]),
+            ("told late", [s.late for s in stats]),
+            ("not told, overdue", [s.overdue for s in stats]),
+            ("not due yet", [s.pending for s in stats]),
+        ],
+        kind="bar",
+        stacked=True,
+    )
+    rows = [
+        [label, s.due, s.in_time, s.late, s.overdue, s.pending, _pct(s.rate)]
+        for label, s in zip(labels, stats, strict=True)
+    ]
+    return Panel(
+        "key-decisions",
+        "Victims told of key decisions in time",
+        chart,
+        Table(
+            "key-decisions",
+            "Key decisions falling due",
+            ["period", "due", "told in time", "told late", "overdue", "not due yet", "% in time"],
+            rows,
+        ),
+        "By the end of the 1st working day (enhanced entitlement) or the 5th after the "
+        "decision; by the deadline's date.",
     )
 
 

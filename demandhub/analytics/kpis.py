@@ -144,6 +144,17 @@ class CrimeRow:
     outcome_code: str
     outcome_at: datetime | None
     cancelled: bool
+    key_decision_due_at: datetime | None = None  # a key decision the victim awaits
+
+
+@dataclass(frozen=True)
+class UpdateRow:
+    """An update given to a victim; key_decision_due_at is the key-decision deadline it met
+    (None when none was pending)."""
+
+    crime_pk: int
+    given_at: datetime
+    key_decision_due_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -465,3 +476,67 @@ def compliance(dues: Iterable[UpdateDue]) -> Compliance:
 def outcomes_by_code(rows: Iterable[CrimeRow]) -> Counter[str]:
     """Crimes finalised with each Home Office outcome code (cancelled records left out)."""
     return Counter(r.outcome_code for r in rows if r.outcome_code and not r.cancelled)
+
+
+@dataclass(frozen=True)
+class KeyDecisionDue:
+    """A deadline to tell a victim of a key decision; told_at is None while they wait."""
+
+    due_at: datetime
+    told_at: datetime | None
+
+
+def key_decisions_due(
+    crimes: Iterable[CrimeRow], updates: Iterable[UpdateRow]
+) -> list[KeyDecisionDue]:
+    """Every key-decision deadline: met by an update (its given time), or still pending on a
+    crime that is not cancelled. Decisions awaiting the same update share its deadline, the
+    earliest, and count once."""
+    told = [
+        KeyDecisionDue(u.key_decision_due_at, u.given_at)
+        for u in updates
+        if u.key_decision_due_at is not None
+    ]
+    waiting = [
+        KeyDecisionDue(c.key_decision_due_at, None)
+        for c in crimes
+        if c.key_decision_due_at is not None and not c.cancelled
+    ]
+    return told + waiting
+
+
+def key_decision_outcome(due: KeyDecisionDue, now: datetime) -> str:
+    """ "in_time" (told by the deadline), "late" (told after it), "overdue" (not told and the
+    deadline has passed) or "pending" (not told, deadline still ahead)."""
+    if due.told_at is not None:
+        return "in_time" if due.told_at <= due.due_at else "late"
+    return "overdue" if now > due.due_at else "pending"
+
+
+@dataclass(frozen=True)
+class KeyDecisionTimeliness:
+    in_time: int
+    late: int
+    overdue: int
+    pending: int  # deadline still ahead and the victim not told yet: not counted in the rate
+
+    @property
+    def due(self) -> int:
+        return self.in_time + self.late + self.overdue + self.pending
+
+    @property
+    def counted(self) -> int:
+        return self.in_time + self.late + self.overdue
+
+    @property
+    def rate(self) -> float | None:
+        return share(self.in_time, self.counted)
+
+
+def key_decision_timeliness(dues: Iterable[KeyDecisionDue], now: datetime) -> KeyDecisionTimeliness:
+    """How many victims were told of a key decision within its deadline (1 working day for
+    enhanced entitlement, else 5), among the deadlines met late, missed, or met in time."""
+    c = Counter(key_decision_outcome(d, now) for d in dues)
+    return KeyDecisionTimeliness(
+        in_time=c["in_time"], late=c["late"], overdue=c["overdue"], pending=c["pending"]
+    )

@@ -1,6 +1,5 @@
 """Reads for analytics. Only reads: analytics writes nothing in other apps' tables."""
 
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -121,6 +120,7 @@ INCIDENT_FIELDS = (
 CRIME_FIELDS = (
     "pk", "reported_at", "recording_deadline", "recording_decision", "recording_decided_at",
     "assigned_at", "update_every_days", "outcome_code", "outcome_at", "status",
+    "key_decision_due_at",
 )  # fmt: skip
 
 
@@ -177,7 +177,13 @@ def quality_rows(scope: Scope) -> list[kpis.QualityRow]:
 
 
 def _crimes_in(scope: Scope) -> QuerySet[CrimeRecord]:
-    """Crimes reported, finalised or due a victim update in the range."""
+    """Crimes reported, finalised, due a victim update, or with a key-decision deadline
+    (pending, or met by an update) in the range."""
+    key_decision_told = VictimUpdate.objects.filter(
+        crime=OuterRef("pk"),
+        key_decision_due_at__gte=scope.start,
+        key_decision_due_at__lt=scope.end,
+    )
     in_range = (
         Q(reported_at__gte=scope.start, reported_at__lt=scope.end)
         | Q(outcome_at__gte=scope.start, outcome_at__lt=scope.end)
@@ -185,14 +191,22 @@ def _crimes_in(scope: Scope) -> QuerySet[CrimeRecord]:
             Q(assigned_at__lt=scope.end)
             & (Q(outcome_at__isnull=True) | Q(outcome_at__gte=scope.start))
         )
+        | Q(key_decision_due_at__gte=scope.start, key_decision_due_at__lt=scope.end)
+        | Exists(key_decision_told)
     )
     return counted_crimes().filter(_crime_filter(scope), in_range)
 
 
 def crime_rows(scope: Scope) -> list[kpis.CrimeRow]:
-    """Crimes reported, finalised or under investigation in the range (one query)."""
+    """Crimes reported, finalised, under investigation or awaiting a key-decision update in
+    the range (one query)."""
     rows = _crimes_in(scope).values_list(*CRIME_FIELDS)
-    return [kpis.CrimeRow(*r[:9], cancelled=r[9] == CrimeRecord.Status.CANCELLED) for r in rows]
+    return [
+        kpis.CrimeRow(
+            *r[:9], cancelled=r[9] == CrimeRecord.Status.CANCELLED, key_decision_due_at=r[10]
+        )
+        for r in rows
+    ]
 
 
 def imu_review_rows(scope: Scope) -> list[kpis.ReviewRow]:
@@ -201,13 +215,13 @@ def imu_review_rows(scope: Scope) -> list[kpis.ReviewRow]:
     return [kpis.ReviewRow(*r) for r in rows.values_list("crime_id", "reviewed_at", "decision")]
 
 
-def victim_update_times(scope: Scope) -> dict[int, list[datetime]]:
-    """When each crime of crime_rows() had an update given to the victim (one query)."""
-    out: dict[int, list[datetime]] = defaultdict(list)
+def victim_update_rows(scope: Scope) -> list[kpis.UpdateRow]:
+    """Every update given to the victims of the crimes crime_rows() returns, with the
+    key-decision deadline each met (one query)."""
     rows = counted_victim_updates().filter(crime__in=_crimes_in(scope))
-    for crime_pk, given_at in rows.values_list("crime_id", "given_at"):
-        out[crime_pk].append(given_at)
-    return out
+    return [
+        kpis.UpdateRow(*r) for r in rows.values_list("crime_id", "given_at", "key_decision_due_at")
+    ]
 
 
 # -- the floor view ----------------------------------------------------------------------------

@@ -336,7 +336,13 @@ class InvestigationAction(models.Model):
 
 class VictimUpdate(models.Model):
     """An update given to the victim (Victims' Code). Updates given through the tracking page
-    also appear there as a contacts.ReporterUpdate."""
+    also appear there as a contacts.ReporterUpdate.
+
+    * key_decision_due_at: the key-decision deadline this update met (the crime's pending
+      key_decision_due_at when a key-decision, outcome or first-contact update was given);
+      null when none was pending. Kept so the key-decision timeliness KPI can be computed
+      after the crime's own deadline is cleared.
+    """
 
     class Kind(models.TextChoices):
         FIRST_CONTACT = "first_contact", "First contact by the officer"
@@ -359,6 +365,7 @@ class VictimUpdate(models.Model):
     given_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
+    key_decision_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["given_at", "id"]

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from demandhub.accounts.models import User
@@ -172,18 +173,22 @@ def overdue_victim_updates(
     user: User | None = None,
 ) -> QuerySet[CrimeRecord]:
     """Crimes under investigation whose regular update or key-decision update is overdue
-    (live ones, or those of `user`'s running exercise)."""
+    (live ones, or those of `user`'s running exercise), the longest overdue first: by the
+    earlier of the two deadlines (`first_due`)."""
     now = now or timezone.now()
+    regular, key = F("victim_update_due_at"), F("key_decision_due_at")
     qs = (
         CrimeRecord.objects.seen_by(user)
         .filter(status__in=workflow.IN_INVESTIGATION)
         .filter(Q(victim_update_due_at__lt=now) | Q(key_decision_due_at__lt=now))
+        # LEAST is NULL with a NULL argument on SQLite: each side falls back to the other.
+        .annotate(first_due=Least(Coalesce(regular, key), Coalesce(key, regular)))
     )
     if officer is not None:
         qs = qs.filter(officer=officer)
     if area_id is not None:
         qs = qs.filter(area_id=area_id)
-    return qs.select_related("officer", "area").order_by("victim_update_due_at", "pk")
+    return qs.select_related("officer", "area").order_by("first_due", "pk")
 
 
 def undelivered_key_decisions(

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from demandhub import audit
@@ -109,6 +109,39 @@ def book_off(resource: Resource, *, by: User) -> Resource:
     return resource
 
 
+def insert_new_positions(track: list[Position]) -> int:
+    """Insert the fixes the track does not have yet, skipping those it has (the unique unit
+    and recorded time), in one statement per batch of rows: INSERT ... ON CONFLICT DO
+    NOTHING, on SQLite and PostgreSQL alike. Returns how many were stored.
+
+    bulk_create(ignore_conflicts=True) sends the same statement but does not say how many
+    rows it stored, which the report's audit entry counts (`already_stored`)."""
+    if not track:
+        return 0
+    meta = Position._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    key = ", ".join(qn(meta.get_field(name).column) for name in ("resource", "recorded_at"))
+    row = f"({', '.join(['%s'] * len(fields))})"
+    size = max(1, connection.ops.bulk_batch_size(fields, track))
+    stored = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(track), size):
+            batch = track[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES "  # noqa: S608 (quoted names)
+                f"{', '.join([row] * len(batch))} ON CONFLICT ({key}) DO NOTHING",
+                [
+                    f.get_db_prep_save(getattr(p, f.attname), connection)
+                    for p in batch
+                    for f in fields
+                ],
+            )
+            stored += cursor.rowcount
+    return stored
+
+
 @dataclass(frozen=True)
 class FixOutcome:
     index: int
@@ -125,9 +158,10 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
     refused one by one with the reason; the good ones in the same report are kept. A fix older
     than the unit's latest joins the track without moving the latest position (devices resend
     after losing signal). A fix the track already has (same unit, same recorded time: the
-    natural key of a position report) is a retry: accepted again, as the first time, and not
-    stored twice; the units' row locks serialise two reports naming the same unit. A constant
-    number of queries whatever the number of fixes.
+    natural key of a position report, unique in the table) is a retry: accepted again, as the
+    first time, and not stored twice (INSERT ... ON CONFLICT DO NOTHING: the database, not a
+    read before the write, finds it); the units' row locks serialise two reports naming the
+    same unit. A constant number of queries whatever the number of fixes (up to a batch).
     """
     now = timezone.now()
     bounds = position_bounds()
@@ -140,18 +174,10 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
         .order_by("pk")
         .only("pk", "call_sign", "latitude", "longitude", "position_at")
     }
-    stored: set[tuple[int, object]] = set()
-    if units:
-        stored = set(
-            Position.objects.filter(
-                resource__in=[u.pk for u in units.values()],
-                recorded_at__in={f.recorded_at for f in fixes if f.recorded_at.tzinfo},
-            ).values_list("resource_id", "recorded_at")
-        )
+    seen: set[tuple[int, object]] = set()  # the same unit and time twice in this report
     outcomes: list[FixOutcome] = []
     track: list[Position] = []
     moved: dict[int, Resource] = {}
-    retried = 0
     for index, fix in enumerate(fixes):
         unit = units.get(fix.call_sign)
         problem = "no unit has this call sign" if unit is None else None
@@ -160,10 +186,9 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
             outcomes.append(FixOutcome(index, fix.call_sign, False, problem or ""))
             continue
         outcomes.append(FixOutcome(index, fix.call_sign, True))
-        if (unit.pk, fix.recorded_at) in stored:
-            retried += 1
+        if (unit.pk, fix.recorded_at) in seen:
             continue
-        stored.add((unit.pk, fix.recorded_at))
+        seen.add((unit.pk, fix.recorded_at))
         track.append(
             Position(
                 resource=unit,
@@ -180,8 +205,8 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
             unit.latitude, unit.longitude = fix.latitude, fix.longitude
             unit.position_at = fix.recorded_at
             moved[unit.pk] = unit
-    if track:
-        Position.objects.bulk_create(track)
+    stored = insert_new_positions(track)
+    retried = sum(o.accepted for o in outcomes) - stored
     if moved:
         Resource.objects.bulk_update(list(moved.values()), ["latitude", "longitude", "position_at"])
     refused = [o for o in outcomes if not o.accepted]
@@ -190,7 +215,7 @@ def report_positions(fixes: list[Fix], *, by: User | None) -> list[FixOutcome]:
         actor=by,
         subject_type="dispatch.position",
         subject_id="",
-        accepted=len(track) + retried,
+        accepted=stored + retried,
         already_stored=retried,
         refused=len(refused),
         moved=len(moved),

@@ -113,7 +113,8 @@ class StatusChange(models.Model):
 
 
 class Position(models.Model):
-    """One reported position of a unit: its track. Written only by actions.report_positions.
+    """One reported position of a unit: its track. Written only by actions.report_positions;
+    at most one row per fix (unit and recorded time).
 
     * recorded_at: when the device took the fix (its clock)
     * received_at: when the hub accepted it
@@ -129,12 +130,16 @@ class Position(models.Model):
     accuracy_m = models.FloatField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["resource", "recorded_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90)
                 & Q(longitude__gte=-180, longitude__lte=180),
                 name="dispatch_position_on_earth",
+            ),
+            # One row per fix: a device's retry of a fix the track has adds nothing. Its
+            # index also serves the track's reads (a unit's positions in time order).
+            models.UniqueConstraint(
+                fields=["resource", "recorded_at"], name="dispatch_position_once_per_fix"
             ),
         ]
 

@@ -12,18 +12,15 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from .clients import console, get, issue_token, next_notice, offered, post_json
+from .clients import EVENTS, Burst, console, get, issue_token, next_notice, offered, post_json
 from .server import DemoServer, running_demo_server
 from .services import private_postgres, private_redis
 
-EVENTS = "/api/contacts/telephony/events"
 KILL_CYCLES = 3
 ACKS_PER_CYCLE = 10  # contacts acknowledged between two kills
 GUARD = 90  # seconds: a stuck phase fails the test instead of hanging it (not a timing)
@@ -32,67 +29,6 @@ GUARD = 90  # seconds: a stuck phase fails the test instead of hanging it (not a
 def _name(request: pytest.FixtureRequest) -> str:
     """Short enough for a PostgreSQL database name (63 characters) with the run's prefix."""
     return re.sub(r"\W", "_", f"dur_{os.getpid()}_{request.node.name[5:20]}").lower()
-
-
-class Burst:
-    """Threads sending 999 calls, each retried with its idempotency key until a 2xx comes back,
-    as a telephony gateway does. Records every answer."""
-
-    def __init__(self, server: DemoServer, token: str, *, senders: int = 2) -> None:
-        self.server, self.token = server, token
-        self.acked: dict[str, Any] = {}
-        self.answers: list[int] = []
-        self.refused: list[tuple[int, Any]] = []  # 4xx: a bug, never a retry case
-        self.crashed: list[BaseException] = []
-        self.stop = threading.Event()
-        self.threads = [
-            threading.Thread(target=self._send, args=(f"T{n}-",), daemon=True)
-            for n in range(senders)
-        ]
-
-    def _send(self, prefix: str) -> None:
-        try:
-            self._send_until_stopped(prefix)
-        except BaseException as e:
-            self.crashed.append(e)
-
-    def _send_until_stopped(self, prefix: str) -> None:
-        number = 0
-        while not self.stop.is_set():
-            call_id = f"{prefix}{number:05d}"
-            number += 1
-            payload = offered(call_id)
-            while True:
-                status, body = post_json(
-                    self.server.base_url, EVENTS, payload, token=self.token, key=call_id
-                )
-                self.answers.append(status)
-                if 200 <= status < 300:
-                    self.acked[call_id] = body
-                    break
-                if 400 <= status < 500:
-                    self.refused.append((status, body))
-                    return
-                time.sleep(0.05)  # down or restarting: retry the same call with the same key
-
-    def wait_for(self, count: int) -> None:
-        deadline = time.monotonic() + GUARD
-        while len(self.acked) < count:
-            assert time.monotonic() < deadline, f"only {len(self.acked)} of {count} acknowledged"
-            assert not self.refused, self.refused
-            assert not self.crashed, self.crashed
-            time.sleep(0.05)
-
-    @contextmanager
-    def running(self) -> Iterator["Burst"]:
-        for t in self.threads:
-            t.start()
-        try:
-            yield self
-        finally:
-            self.stop.set()
-            for t in self.threads:
-                t.join(GUARD)
 
 
 def _assert_every_acknowledged_contact_stored_once(server: DemoServer, burst: Burst) -> None:

@@ -164,4 +164,51 @@ def build() -> Hub:
     VictimUpdate.objects.create(
         crime=c2, kind="regular", channel="phone", text="update", given_at=D + 7 * DAY
     )
+
+    # Key decisions, by their deadline's week: C1's filing told on D+1, due D+2 (in time; an
+    # older one due before the range is not counted); C2's arrest told on D+15, due D+14
+    # (late), and a charge due D+17 still untold (overdue); C5, reported a month earlier and
+    # allocated, untold past D+3 (overdue); C6, likewise, told on D+8, due D+9 (in time).
+    # Week of 2 Nov: 1 in time, 1 overdue; 9 Nov: 1 in time; 16 Nov: 1 late, 1 overdue.
+    for crime, given, due in ((c1, D + DAY, D + 2 * DAY), (c1, START - 3 * DAY, START - DAY)):
+        VictimUpdate.objects.create(
+            crime=crime,
+            kind="outcome",
+            channel="phone",
+            text="told",
+            given_at=given,
+            key_decision_due_at=due,
+        )
+    VictimUpdate.objects.create(
+        crime=c2,
+        kind="key_decision",
+        channel="phone",
+        text="arrest",
+        given_at=D + 15 * DAY,
+        key_decision_due_at=D + 14 * DAY,
+    )
+    c2.key_decision_due_at = D + 17 * DAY
+    c2.save(update_fields=["key_decision_due_at"])
+    earlier = START - 30 * DAY
+    _crime(
+        reported_at=earlier,
+        recording_decision="recorded",
+        recording_decided_at=earlier + H,
+        status="allocated",
+        key_decision_due_at=D + 3 * DAY,
+    )
+    c6 = _crime(
+        reported_at=earlier,
+        recording_decision="recorded",
+        recording_decided_at=earlier + H,
+        status="allocated",
+    )
+    VictimUpdate.objects.create(
+        crime=c6,
+        kind="key_decision",
+        channel="phone",
+        text="told",
+        given_at=D + 8 * DAY,
+        key_decision_due_at=D + 9 * DAY,
+    )
     return Hub(urban=urban, rural=rural)

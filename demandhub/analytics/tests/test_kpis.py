@@ -60,6 +60,8 @@ def test_the_dashboard_headlines_match_the_hand_worked_answers(hub):
     assert _figure(board, "IMU decision time").value == "21 h"
     assert _figure(board, "IMU decision time").detail == "median; filed 50% of 2"
     assert _figure(board, "Victim updates on time").detail == "1 of 2 due"
+    assert _figure(board, "Key decisions told in time").value == "40%"
+    assert _figure(board, "Key decisions told in time").detail == "2 of 5 due; 2 not yet told"
 
 
 def test_attendance_is_split_by_grade_and_area_type(hub):
@@ -81,6 +83,13 @@ def test_weekly_buckets_put_everything_in_its_week(hub):
     assert [row[1] for row in emergency] == [0, 6, 0, 0]
     victim = board.panel("victim-updates").table.rows
     assert [row[1:4] for row in victim] == [[0, 0, 0], [0, 0, 0], [1, 1, 0], [1, 0, 1]]
+    key = board.panel("key-decisions").table.rows
+    assert [row[1:] for row in key] == [
+        [0, 0, 0, 0, 0, ""],
+        [2, 1, 0, 1, 0, 50.0],
+        [1, 1, 0, 0, 0, 100.0],
+        [2, 0, 1, 1, 0, 0.0],
+    ]
     assert board.panel("crime-outcomes").table.rows == [
         ["18", "Investigation complete, no suspect identified", 1]
     ]
@@ -101,6 +110,7 @@ def test_a_channel_filter_narrows_contacts_incidents_and_crimes(hub):
     assert _figure(board, "101 average answer").value == "-"
     assert _figure(board, "Attended within target").detail == "1 of 2 Grade 1-3 incidents"
     assert _figure(board, "Crimes recorded within 24 h").detail == "0 of 0"
+    assert _figure(board, "Key decisions told in time").detail == "0 of 0 due; 0 not yet told"
 
 
 def test_an_area_filter_and_a_grade_filter(hub):
@@ -165,6 +175,36 @@ def test_no_update_falls_due_after_the_outcome():
     crime = CrimeRow(1, D, D, "recorded", D, D, 7, "18", D + timedelta(days=10), False)
 
     assert len(kpis.victim_updates_due(crime, [], D + timedelta(days=60))) == 1
+
+
+def test_a_key_decision_is_in_time_late_overdue_or_not_due_yet():
+    due = D + timedelta(days=1)
+    dues = [
+        kpis.KeyDecisionDue(due, due),  # told at the deadline: in time
+        kpis.KeyDecisionDue(due, due + timedelta(seconds=1)),
+        kpis.KeyDecisionDue(due, None),
+        kpis.KeyDecisionDue(D + timedelta(days=5), None),
+    ]
+
+    stats = kpis.key_decision_timeliness(dues, D + timedelta(days=2))
+
+    assert (stats.in_time, stats.late, stats.overdue, stats.pending) == (1, 1, 1, 1)
+    assert (stats.due, stats.counted) == (4, 3)
+    assert stats.rate == pytest.approx(1 / 3)
+
+
+def test_key_decisions_due_are_the_updates_that_met_one_and_the_crimes_still_waiting():
+    waiting = CrimeRow(1, D, D, "recorded", D, D, 7, "", None, False, D + timedelta(days=3))
+    cancelled = CrimeRow(2, D, D, "recorded", D, D, 7, "", None, True, D + timedelta(days=3))
+    updates = [
+        kpis.UpdateRow(1, D, D + timedelta(days=1)),
+        kpis.UpdateRow(1, D + timedelta(days=2), None),  # a regular update
+    ]
+
+    assert kpis.key_decisions_due([waiting, cancelled], updates) == [
+        kpis.KeyDecisionDue(D + timedelta(days=1), D),
+        kpis.KeyDecisionDue(D + timedelta(days=3), None),
+    ]
 
 
 def test_training_exercise_records_never_count(hub, call_handler):

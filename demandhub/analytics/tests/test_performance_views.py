@@ -25,7 +25,7 @@ def test_analysts_and_supervisors_see_the_dashboard(client, request, role):
 
     assert response.status_code == 200
     assert b"How the hub is doing" in response.content
-    assert response.content.count(b'class="kpi-chart') == 16
+    assert response.content.count(b'class="kpi-chart') == 17
 
 
 @pytest.mark.parametrize("role", ["call_handler", "dispatcher", "administrator", "outsider"])
@@ -76,6 +76,22 @@ def test_the_csv_behind_a_chart_is_its_table(client, analyst, hub):
     ]
 
 
+def test_the_key_decisions_chart_has_its_csv(client, analyst, hub):
+    client.force_login(analyst)
+
+    response = client.get(reverse("analytics:performance_csv", args=["key-decisions"]), RANGE)
+
+    assert 'filename="key-decisions_20261101-20261121.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [
+        ["period", "due", "told in time", "told late", "overdue", "not due yet", "% in time"],
+        ["w/c 26 Oct", "0", "0", "0", "0", "0", ""],
+        ["w/c 02 Nov", "2", "1", "0", "1", "0", "50.0"],
+        ["w/c 09 Nov", "1", "1", "0", "0", "0", "100.0"],
+        ["w/c 16 Nov", "2", "0", "1", "1", "0", "0.0"],
+    ]
+
+
 def test_an_unknown_table_is_not_found_and_a_bad_range_is_explained(client, analyst):
     client.force_login(analyst)
 
@@ -119,7 +135,7 @@ def test_the_monthly_report_is_one_printable_page(client, supervisor, hub):
     assert response.status_code == 200
     assert "Demand Hub performance report: November 2026" in body
     assert "from 1 November 2026 to 30 November 2026" in body
-    assert body.count('class="kpi-chart') == 16
+    assert body.count('class="kpi-chart') == 17
     assert "@media print" not in body  # the print rules live in the stylesheet
     assert "analytics/performance.css" in body
 

@@ -23,7 +23,7 @@ from ..errors import (
 from ..models import AreaPosting, CrimeRecord, Review, VictimUpdate
 from ..queries import CRIME_TEAM_ROLES, review_facts
 from .recording import _decide_recording
-from .victims import tell_victim
+from .victims import await_key_decision_update, tell_victim
 
 Status = CrimeRecord.Status
 
@@ -101,9 +101,7 @@ def file_crime(crime: CrimeRecord, *, by: User, reason: str, outcome_code: str) 
     _decide_recording(crime, by=by, decision=CrimeRecord.RecordingDecision.RECORDED)
     now = timezone.now()
     crime.outcome_code, crime.outcome_at, crime.outcome_by = outcome_code, now, by
-    crime.key_decision_due_at = victims_code.key_decision_deadline(
-        now, enhanced=crime.enhanced_entitlement
-    )
+    await_key_decision_update(crime, decided_at=now)
     crime.save()
     review = _review(
         crime, by=by, decision=Review.Decision.FILE, reason=reason, outcome_code=outcome_code

@@ -1,6 +1,8 @@
 """Victim care under the Victims' Code: updates, first contact, key decisions, entitlement.
 Updates given through the tracking page appear there through contacts' reporter updates."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,8 +46,15 @@ def tell_victim(
             return None
         channel = Channel.TRACKING_PAGE
     now = timezone.now()
+    meets = kind in MEETS_KEY_DECISION
     update = VictimUpdate.objects.create(
-        crime=crime, kind=kind, channel=channel, text=text.strip(), given_at=now, given_by=by
+        crime=crime,
+        kind=kind,
+        channel=channel,
+        text=text.strip(),
+        given_at=now,
+        given_by=by,
+        key_decision_due_at=crime.key_decision_due_at if meets else None,
     )
     if channel == Channel.TRACKING_PAGE:
         if not can_use_tracking_page(crime):
@@ -53,7 +62,7 @@ def tell_victim(
         from demandhub.contacts.actions import add_reporter_update
 
         add_reporter_update(crime.contact, by=by, text=text.strip())  # type: ignore[arg-type]
-    if kind in MEETS_KEY_DECISION:
+    if meets:
         crime.key_decision_due_at = None
     if crime.officer_id is not None:
         crime.victim_update_due_at = victims_code.next_update_due(
@@ -128,17 +137,25 @@ def set_victim_care(
     return crime
 
 
+def await_key_decision_update(crime: CrimeRecord, *, decided_at: datetime) -> None:
+    """Set the deadline to tell the victim of a key decision made at `decided_at` (the caller
+    holds the lock and saves). A deadline already pending and earlier is kept: one update
+    tells the victim of every decision awaiting them, and a later decision must not push back
+    (or hide the breach of) the deadline of one they are still waiting to hear about."""
+    due = victims_code.key_decision_deadline(decided_at, enhanced=crime.enhanced_entitlement)
+    if crime.key_decision_due_at is None or due < crime.key_decision_due_at:
+        crime.key_decision_due_at = due
+
+
 @transaction.atomic
 def record_key_decision(crime: CrimeRecord, *, by: User, decision: str) -> CrimeRecord:
     """A decision the victim must be told of (arrest, interview, charge, bail, release...):
-    sets the deadline, 1 working day for enhanced entitlement or else 5."""
+    sets the deadline, 1 working day for enhanced entitlement or else 5, unless an earlier
+    one is still pending (await_key_decision_update)."""
     crime = CrimeRecord.objects.select_for_update().get(pk=crime.pk)
     if not decision.strip():
         raise CrimeError("say what was decided")
-    now = timezone.now()
-    crime.key_decision_due_at = victims_code.key_decision_deadline(
-        now, enhanced=crime.enhanced_entitlement
-    )
+    await_key_decision_update(crime, decided_at=timezone.now())
     crime.save(update_fields=["key_decision_due_at"])
     audit.record(
         Action.CRIME_KEY_DECISION,

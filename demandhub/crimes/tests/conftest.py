@@ -1,4 +1,7 @@
+from datetime import datetime
+
 import pytest
+from django.utils import timezone
 
 from conftest import persona
 from demandhub.contacts.models import Contact
@@ -39,3 +42,24 @@ def online_report(db: None) -> Contact:
         caller_email="reporter@example.com",
         public_token_hash=hash_token(TOKEN),
     )
+
+
+class Clock:
+    """timezone.now() for the whole app, set and moved on by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, now: datetime) -> None:
+        self.now = now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """A controlled clock, starting at the real time (tests set it)."""
+    current = Clock(timezone.now())
+    monkeypatch.setattr(timezone, "now", current)
+    return current

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from demandhub.accounts.actions import issue_token
@@ -193,15 +194,76 @@ def test_a_report_costs_the_same_queries_for_one_unit_as_for_forty(
         assert post(client, token, fixes).status_code == 200
 
     report(1)  # the token's last-used stamp is written at most once a minute; take it now
-    # token; user and group permissions; the areas' box; lock the units; the fixes the track
-    # already has (retries); insert the track; update the units; audit (head hash, with the
-    # chain lock on PostgreSQL; insert); plus the savepoint pair the test transaction turns
-    # the action's atomic block into (the audit entry takes no savepoint of its own).
-    expected = 12
+    # token; user and group permissions; the areas' box; lock the units; insert the track
+    # (ON CONFLICT DO NOTHING: no read of the fixes the track already has); update the units;
+    # audit (head hash, with the chain lock on PostgreSQL; insert); plus the savepoint pair
+    # the test transaction turns the action's atomic block into (the audit entry takes no
+    # savepoint of its own). 12 before the unique (unit, recorded time) constraint.
+    expected = 11
     with django_assert_num_queries(expected, exact=True):
         report(1)
     with django_assert_num_queries(expected, exact=True):
         report(40)
+
+
+def test_a_retried_batch_stores_nothing_and_costs_one_statement_less_than_a_new_one(
+    client, token, django_assert_num_queries
+):
+    units = [ResourceFactory(call_sign=f"R{i:02d}") for i in range(40)]
+    when = at(5)
+    fixes = [
+        {"call_sign": u.call_sign, "latitude": 52.2, "longitude": 0.1, "recorded_at": when}
+        for u in units
+    ]
+    first = post(client, token, fixes)  # also takes the token's last-used stamp
+
+    # As a new report, less the units' update (nothing moves): the insert is sent and
+    # stores nothing. Before the constraint a retry read the stored fixes instead.
+    with django_assert_num_queries(10, exact=True):
+        again = post(client, token, fixes)
+
+    assert again.json() == first.json()
+    assert again.json()["accepted"] == 40
+    assert Position.objects.count() == 40
+    report = Event.objects.filter(action=Action.POSITIONS_REPORTED).latest("id")
+    assert (report.data["accepted"], report.data["already_stored"]) == (40, 40)
+
+
+def test_a_batch_mixing_new_and_stored_fixes_stores_only_the_new(client, token):
+    unit = ResourceFactory(call_sign="R01")
+    old, new = at(20), at(10)
+    post(
+        client,
+        token,
+        [{"call_sign": "R01", "latitude": 52.2, "longitude": 0.1, "recorded_at": old}],
+    )
+
+    response = post(
+        client,
+        token,
+        [
+            {"call_sign": "R01", "latitude": 52.9, "longitude": 0.1, "recorded_at": old},
+            {"call_sign": "R01", "latitude": 52.3, "longitude": 0.1, "recorded_at": new},
+        ],
+    )
+
+    assert [r["accepted"] for r in response.json()["results"]] == [True, True]
+    track = list(Position.objects.filter(resource=unit).order_by("recorded_at"))
+    assert [p.latitude for p in track] == [52.2, 52.3]  # the stored fix is not overwritten
+    unit.refresh_from_db()
+    assert unit.latitude == 52.3
+    report = Event.objects.filter(action=Action.POSITIONS_REPORTED).latest("id")
+    assert (report.data["accepted"], report.data["already_stored"]) == (2, 1)
+
+
+def test_the_track_cannot_hold_a_fix_twice(db):
+    unit = ResourceFactory(call_sign="R01")
+    when = timezone.now()
+    fix = {"latitude": 52.2, "longitude": 0.1, "recorded_at": when, "received_at": when}
+    Position.objects.create(resource=unit, **fix)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Position.objects.create(resource=unit, **fix)
 
 
 def test_dispatchers_cannot_report_positions_and_anonymous_callers_are_refused(client, dispatcher):
