@@ -14,7 +14,7 @@ console. Pairs run A B A B ... (who goes first alternates); per pair the ratio o
 Counted exactly: deliveries over changes x consoles (must be 1.000), per-incident order at
 every console, frames per delivery and the largest frame.
 
-    REDIS_URL=redis://127.0.0.1:6379/5 .venv/bin/python -m bench live_updates --pairs 10
+    REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python -m bench live_updates --pairs 5
 """
 
 import argparse

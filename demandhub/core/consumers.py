@@ -1,5 +1,15 @@
 """The one websocket consumer: joins a live group the user may see and forwards its notices.
 
+A process holds ONE channel-layer subscription per live group, whatever the number of consoles
+on it: a per-process hub (_Hub) joins the group with a channel of its own, reads that channel
+in one task, decodes each message once, encodes its frames once, and hands the same text to
+every local console of the group. The consoles never join the live group themselves (they
+still join their user's group, for session revocation: UserSocketMixin). With 100 consoles a
+node this is one decode and one encode a notice instead of a hundred, and no per-console
+dispatch (Channels runs a database connection clean-up in a thread for every message a
+consumer dispatches). If the hub's reader fails (the channel layer errs), its consoles are
+closed with 1011 so the pages reconnect and re-fetch, rather than staying open and deaf.
+
 Notices are coalesced per console: the first after a quiet spell goes out at once, as
 {"type": "changed", "kind", "pk"}; those arriving within COALESCE_SECONDS of the last frame wait
 and go together as {"type": "changes", "changes": [{"kind", "pk"}, ...]}, in the order they
@@ -9,6 +19,8 @@ instead of one per change, and nothing is dropped or reordered (live.js reads bo
 
 import asyncio
 import json
+import logging
+import weakref
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -20,9 +32,13 @@ from .realtime import GROUPS, user_group
 NOT_SIGNED_IN = 4401
 FORBIDDEN = 4403
 UNKNOWN_GROUP = 4404
+# The server's own failure (RFC 6455): live.js reconnects, and re-fetches what it shows.
+INTERNAL_ERROR = 1011
 
 COALESCE_SECONDS = 0.1
 MAX_FRAME_BYTES = 2048
+
+logger = logging.getLogger(__name__)
 
 
 def _dumps(message: dict[str, Any]) -> str:
@@ -75,8 +91,141 @@ class UserSocketMixin:
         await self.close(code=NOT_SIGNED_IN)  # type: ignore[attr-defined]
 
 
+def _changes_of(message: dict[str, Any]) -> list[dict[str, str]] | None:
+    """The (kind, pk) changes a live-group message carries (realtime.messages' two shapes)."""
+    if message.get("type") == "changed":
+        return [{"kind": message["kind"], "pk": message["pk"]}]
+    if message.get("type") == "changes":
+        return [{"kind": c["kind"], "pk": c["pk"]} for c in message["changes"]]
+    return None
+
+
+class _Subscription:
+    """One live group in one process: the hub's channel in it, its reader and local consoles."""
+
+    def __init__(self, group: str, channel: str) -> None:
+        self.group = group
+        self.channel = channel
+        # Insertion-ordered, so consoles are served in the order they connected.
+        self.consumers: dict[LiveConsumer, None] = {}
+        self.reader: asyncio.Task[None] | None = None
+
+
+class _Hub:
+    """The fan-out of one channel layer on one event loop (in production: one per process).
+
+    join/leave hold a lock only while a subscription is made or dropped, so a console that
+    connects while the group's subscription is being set up waits for it, and the last
+    console leaving and a new one arriving cannot cross."""
+
+    def __init__(self, layer: Any) -> None:
+        self.layer = layer
+        self.subscriptions: dict[str, _Subscription] = {}
+        self.lock = asyncio.Lock()
+
+    async def join(self, group: str, consumer: "LiveConsumer") -> _Subscription:
+        async with self.lock:
+            subscription = self.subscriptions.get(group)
+            if subscription is None:
+                channel = await self.layer.new_channel(prefix="live-hub.")
+                await self.layer.group_add(group, channel)
+                subscription = _Subscription(group, channel)
+                subscription.reader = asyncio.ensure_future(self._read(subscription))
+                self.subscriptions[group] = subscription
+            subscription.consumers[consumer] = None
+            return subscription
+
+    async def leave(self, subscription: _Subscription, consumer: "LiveConsumer") -> None:
+        # At once, before any await: nothing more is handed to this console.
+        subscription.consumers.pop(consumer, None)
+        async with self.lock:
+            if (
+                subscription.consumers
+                or self.subscriptions.get(subscription.group) is not subscription
+            ):
+                return
+            del self.subscriptions[subscription.group]
+            await self._drop(subscription)
+
+    async def _drop(self, subscription: _Subscription) -> None:
+        reader = subscription.reader
+        if reader is not None and reader is not asyncio.current_task():
+            reader.cancel()
+        try:
+            await self.layer.group_discard(subscription.group, subscription.channel)
+        except Exception:
+            logger.exception("live group %r: leaving the channel layer failed", subscription.group)
+
+    async def _read(self, subscription: _Subscription) -> None:
+        try:
+            while True:
+                message = await self.layer.receive(subscription.channel)
+                changes = _changes_of(message)
+                if changes is None:
+                    logger.warning(
+                        "live group %r: ignored a %r message",
+                        subscription.group,
+                        message.get("type"),
+                    )
+                    continue
+                await self._fan_out(subscription, changes)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception(
+                "live group %r: reading the channel layer failed; closing its %d console(s) "
+                "with %d so they reconnect",
+                subscription.group,
+                len(subscription.consumers),
+                INTERNAL_ERROR,
+            )
+            await self._fail(subscription)
+
+    async def _fan_out(self, subscription: _Subscription, changes: list[dict[str, str]]) -> None:
+        """Encode once; every console free to send now gets the same frames, the others queue
+        the changes for their coalesced frame."""
+        sends: list[dict[str, str]] | None = None
+        for consumer in list(subscription.consumers):
+            if not consumer.offer(changes):
+                continue
+            if sends is None:
+                sends = [{"type": "websocket.send", "text": f} for f in frames(changes)]
+            try:
+                for send in sends:
+                    await consumer.base_send(send)
+            except Exception:
+                # That socket is closing (the client went away); its disconnect unregisters it.
+                logger.debug("live group %r: a console did not take its frame", subscription.group)
+
+    async def _fail(self, subscription: _Subscription) -> None:
+        if self.subscriptions.get(subscription.group) is subscription:
+            del self.subscriptions[subscription.group]
+        consumers = list(subscription.consumers)
+        subscription.consumers.clear()
+        for consumer in consumers:
+            await consumer.close_for_error()
+        await self._drop(subscription)
+
+
+# One hub per channel layer and event loop (uvicorn runs one loop a process; tests one a test).
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _Hub]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def hub_for(layer: Any) -> _Hub:
+    by_layer = _hubs.setdefault(asyncio.get_running_loop(), {})
+    hub = by_layer.get(id(layer))
+    if hub is None or hub.layer is not layer:
+        hub = by_layer[id(layer)] = _Hub(layer)
+    return hub
+
+
 class LiveConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):  # type: ignore[misc]
-    """/ws/live/<group>/: a signed-in user holding the group's permission (realtime.GROUPS)."""
+    """/ws/live/<group>/: a signed-in user holding the group's permission (realtime.GROUPS).
+
+    The group's notices come from the process's hub (offer), not through this consumer's own
+    channel, which carries only its user's group (session.revoked)."""
 
     group: str = ""
 
@@ -85,6 +234,9 @@ class LiveConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):  # type: ignore
         self.pending: list[dict[str, str]] = []
         self.last_frame_at = float("-inf")
         self.flusher: asyncio.Task[None] | None = None
+        self.subscription: _Subscription | None = None
+        self.hub: _Hub | None = None
+        self.closing = False
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -101,25 +253,44 @@ class LiveConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):  # type: ignore
             await self.close(code=FORBIDDEN)
             return
         self.group = group
-        await self.channel_layer.group_add(group, self.channel_name)
         await self.join_user_group()
+        self.hub = hub_for(self.channel_layer)
+        try:
+            self.subscription = await self.hub.join(group, self)
+        except Exception:
+            logger.exception("live group %r: joining the channel layer failed", group)
+            await self.close(code=INTERNAL_ERROR)
+            return
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
-        if self.flusher is not None:
-            self.flusher.cancel()
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self._stop()
         await self.leave_user_group()
 
-    async def session_revoked(self, event: dict[str, Any]) -> None:
-        # Notices still waiting for their coalesced frame are dropped: the user's sessions are
-        # over, and the page re-fetches everything if it signs in again.
+    async def _stop(self) -> None:
+        """No more notices: leave the hub, drop what waits for a coalesced frame."""
+        self.closing = True
         if self.flusher is not None:
             self.flusher.cancel()
             self.flusher = None
         self.pending = []
+        subscription, self.subscription = self.subscription, None
+        if subscription is not None and self.hub is not None:
+            await self.hub.leave(subscription, self)
+
+    async def session_revoked(self, event: dict[str, Any]) -> None:
+        # Notices still waiting for their coalesced frame are dropped: the user's sessions are
+        # over, and the page re-fetches everything if it signs in again.
+        await self._stop()
         await super().session_revoked(event)
+
+    async def close_for_error(self) -> None:
+        """The hub can no longer feed this console: close it so the page reconnects."""
+        await self._stop()
+        try:
+            await self.close(code=INTERNAL_ERROR)
+        except Exception:
+            logger.debug("live group %r: a console was already closed", self.group)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         # Consoles only listen; a ping keeps idle connections open through proxies.
@@ -128,27 +299,27 @@ class LiveConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):  # type: ignore
         else:
             await self.send_json({"type": "error", "detail": "this socket only accepts ping"})
 
-    async def changed(self, event: dict[str, Any]) -> None:
-        await self._queue([{"kind": event["kind"], "pk": event["pk"]}])
-
-    async def changes(self, event: dict[str, Any]) -> None:
-        """Several notices one transaction published together (realtime.messages)."""
-        await self._queue([{"kind": c["kind"], "pk": c["pk"]} for c in event["changes"]])
-
-    async def _queue(self, changes: list[dict[str, str]]) -> None:
-        self.pending.extend(changes)
+    def offer(self, changes: list[dict[str, str]]) -> bool:
+        """The hub hands over a group message's changes. True: send its frames now (the hub
+        sends the frames it encoded once); False: taken for a coalesced frame, or closing."""
+        if self.closing:
+            return False
         if self.flusher is not None:
-            return  # a frame is due shortly and will carry this one too
-        wait = self.last_frame_at + COALESCE_SECONDS - asyncio.get_running_loop().time()
+            self.pending.extend(changes)  # a frame is due shortly and will carry these too
+            return False
+        now = asyncio.get_running_loop().time()
+        wait = self.last_frame_at + COALESCE_SECONDS - now
         if wait <= 0:
-            await self._send_pending()
-        else:
-            self.flusher = asyncio.create_task(self._send_later(wait))
+            self.last_frame_at = now
+            return True
+        self.pending.extend(changes)
+        self.flusher = asyncio.ensure_future(self._send_later(wait))
+        return False
 
     async def _send_later(self, wait: float) -> None:
         await asyncio.sleep(wait)
-        # Only this task sends while it lives; notices that arrive during a send join the next
-        # frame, a window later.
+        # Only this task sends notices while it lives; those that arrive during a send join
+        # the next frame, a window later.
         while self.pending:
             await self._send_pending()
             if self.pending:
