@@ -6,9 +6,10 @@ console's case; also reported, the Fleet build itself and build + recommend toge
 Timings are interleaved in pairs (reference, candidate, alternating who goes first) because
 this machine is shared and noisy; the ratio of medians is the result to compare.
 
-    .venv/bin/python -m bench dispatch_recommend
+    .venv/bin/python -m bench dispatch_recommend [--pairs N | --quick]   (--quick: 3 pairs)
 """
 
+import argparse
 import math
 import random
 import statistics
@@ -70,6 +71,7 @@ def fleet_units(rng: random.Random) -> list[Unit]:
                 latitude=rng.uniform(52.0, 52.8),
                 longitude=rng.uniform(-0.5, 0.5),
                 commitment_grade=rng.randint(1, 3) if committed else None,
+                at_station=i % 4 == 0,  # a quarter at their station (turn-out added)
             )
         )
     return units
@@ -127,12 +129,17 @@ def build_and_recommend(units: list[Unit], t: Target) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench dispatch_recommend")
+    parser.add_argument("--pairs", type=int, default=PAIRS, help="interleaved pairs to time")
+    parser.add_argument("--quick", action="store_true", help="3 pairs: a short check")
+    args = parser.parse_args(argv)
+    pairs = 3 if args.quick else max(1, args.pairs)
     rng = random.Random(4)
     units, ts = fleet_units(rng), targets(rng)
     fleet = Fleet(units)
     candidate(fleet, ts[:5])  # warm numpy's code paths
     refs, cands, ratios, builds, totals = [], [], [], [], []
-    for pair in range(PAIRS):
+    for pair in range(pairs):
         if pair % 2:
             c = candidate(fleet, ts)
             r = reference(units, ts)
@@ -146,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
         builds.append(b)
         totals.append(total)
     med = statistics.median
-    print(f"units={UNITS} incidents per run={INCIDENTS} interleaved pairs={PAIRS}")
+    print(f"units={UNITS} incidents per run={INCIDENTS} interleaved pairs={pairs}")
     rows = [
         ("reference: pure-Python haversine loop", f"{med(refs) * 1000:.3f} ms per incident"),
         ("recommend() on a built Fleet", f"{med(cands) * 1000:.3f} ms per incident"),

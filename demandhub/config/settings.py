@@ -346,6 +346,11 @@ DISPATCH_POSITION_MARGIN_KM = float(os.getenv("DISPATCH_POSITION_MARGIN_KM", "50
 # An OSRM server on the force network (http://osrm.internal:5000); unset: great-circle estimates.
 OSRM_URL = os.getenv("OSRM_URL", "")
 OSRM_TIMEOUT_SECONDS = float(os.getenv("OSRM_TIMEOUT_SECONDS", "2"))
+# Turn-out seconds added to every ETA, a JSON object overriding dispatch/travel.py's
+# TURNOUT_SECONDS key by key: {"at_station": 90, "armed_response:at_station": 60}.
+DISPATCH_TURNOUT_SECONDS = json.loads(os.getenv("DISPATCH_TURNOUT_SECONDS", "{}"))
+# A unit whose latest fix is this close to its home station is at the station (turn-out).
+DISPATCH_AT_STATION_METRES = float(os.getenv("DISPATCH_AT_STATION_METRES", "200"))
 
 # Retention (docs/privacy.md): per record type {"days": N or null, "action": "anonymise"|"delete"}
 # overriding demandhub/privacy/schedule.py; a JSON file of the same shape overrides both.

@@ -24,7 +24,8 @@ class RecommendationOut(Schema):
     kind: str
     status: str
     distance_km: float
-    eta_seconds: float
+    eta_seconds: float = Field(..., description="turn-out plus travel")
+    turnout_seconds: float = Field(..., description="of eta_seconds, before the unit is moving")
     eta_source: str
     arrives_at: datetime
     margin_seconds: float | None
@@ -131,6 +132,7 @@ def recommendations(request: HttpRequest, pk: int) -> RecommendationsOut:
                 status=r.unit.status,
                 distance_km=round(r.distance_km, 3),
                 eta_seconds=round(r.eta_seconds, 1),
+                turnout_seconds=round(r.turnout_seconds, 1),
                 eta_source=r.eta_source,
                 arrives_at=r.arrives_at,
                 margin_seconds=None if r.margin_seconds is None else round(r.margin_seconds, 1),

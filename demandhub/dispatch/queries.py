@@ -11,8 +11,9 @@ from demandhub.demand.training import exercise_of
 from demandhub.forces.models import PolicingArea
 
 from .models import Resource
-from .positions import Bounds, is_stale
+from .positions import Bounds, haversine_km, is_stale
 from .recommendation import Fleet, Unit
+from .travel import turnout_table
 
 
 def position_bounds() -> Bounds | None:
@@ -30,6 +31,14 @@ def position_bounds() -> Bounds | None:
     ]
     box = Bounds.around(points)
     return box.widened(settings.DISPATCH_POSITION_MARGIN_KM) if box else None
+
+
+def turnout() -> dict[str, float]:
+    """Turn-out seconds: travel.TURNOUT_SECONDS with DISPATCH_TURNOUT_SECONDS applied."""
+    try:
+        return turnout_table(settings.DISPATCH_TURNOUT_SECONDS)
+    except (ValueError, AttributeError) as e:
+        raise ImproperlyConfigured(f"DISPATCH_TURNOUT_SECONDS: {e}") from e
 
 
 def resources_for_board(user: User | None = None) -> QuerySet[Resource]:
@@ -58,10 +67,12 @@ def units_to_book_on() -> QuerySet[Resource]:
 def fleet_snapshot(*, now: datetime, commitment_grades: dict[int, int] | None = None) -> Fleet:
     """Every on-duty unit as the recommender needs it, in one query.
 
-    A unit that has never reported is placed at its home station (located=False).
+    A unit that has never reported is placed at its home station (located=False); it is at
+    its station then, or when its latest fix is within DISPATCH_AT_STATION_METRES of it.
     commitment_grades: resource pk -> grade of the incident it is committed to.
     """
     grades = commitment_grades or {}
+    beside_km = settings.DISPATCH_AT_STATION_METRES / 1000
     max_age = timedelta(seconds=settings.DISPATCH_STALE_POSITION_SECONDS)
     rows = (
         Resource.objects.exclude(status=Resource.Status.OFF_DUTY)
@@ -90,8 +101,9 @@ def fleet_snapshot(*, now: datetime, commitment_grades: dict[int, int] | None = 
             longitude=lon if at is not None else home_lon,
             located=at is not None,
             stale=is_stale(at, now=now, max_age=max_age),
+            at_station=at is None or haversine_km(lat, lon, home_lat, home_lon) <= beside_km,
             commitment_grade=grades.get(pk),
         )
         for pk, call_sign, kind, capabilities, status, lat, lon, at, home_lat, home_lon in rows
     ]
-    return Fleet(units)
+    return Fleet(units, turnout=turnout())

@@ -3,17 +3,19 @@
 Pure and fast: no database and no network. The caller builds a Fleet once from a snapshot of
 the units (queries.fleet_snapshot) and asks for recommendations for any number of targets;
 distances are a vectorised haversine over the whole fleet (numpy). A road routing engine may
-refine the best candidates through the `road_seconds` callable (routing.osrm_durations).
+refine the best candidates through the `road_seconds` callable (routing.osrm_durations). Every
+ETA includes the unit's turn-out time (travel.TURNOUT_SECONDS): drive time alone would favour a
+crew at its station over one already on the road at the same distance.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 
 from .positions import EARTH_RADIUS_KM
-from .travel import DETOUR_FACTOR, speed_kmh
+from .travel import DETOUR_FACTOR, TURNOUT_SECONDS, speed_kmh, turnout_seconds
 from .workflow import DIVERTIBLE, Status
 
 # How many of the nearest suitable units a routing engine is asked about: enough to reorder
@@ -43,6 +45,7 @@ class Unit:
     """A unit as the recommender sees it.
 
     latitude/longitude: the latest reported position, else the home station (located=False).
+    at_station: at its home station (never reported, or its latest fix is beside it).
     commitment_grade: the grade of the incident the unit is committed to, if any.
     """
 
@@ -55,6 +58,7 @@ class Unit:
     longitude: float
     located: bool = True
     stale: bool = False
+    at_station: bool = False
     commitment_grade: int | None = None
 
 
@@ -62,11 +66,14 @@ class Unit:
 class Recommendation:
     unit: Unit
     distance_km: float
-    eta_seconds: float
-    eta_source: str  # "road" (routing engine) | "estimate" (great circle x detour / speed)
+    eta_seconds: float  # turn-out plus travel
+    eta_source: (
+        str  # travel by "road" (routing engine) | "estimate" (great circle x detour / speed)
+    )
     diversion: bool
     arrives_at: datetime
     margin_seconds: float | None  # deadline - arrival; negative: it would arrive late
+    turnout_seconds: float = 0.0  # of eta_seconds, the time before the unit is moving
 
     @property
     def in_time(self) -> bool | None:
@@ -74,11 +81,29 @@ class Recommendation:
 
 
 class Fleet:
-    """A snapshot of units as arrays, built once and reused for every target."""
+    """A snapshot of units as arrays, built once and reused for every target.
 
-    def __init__(self, units: Sequence[Unit]) -> None:
+    turnout: seconds by travel.turnout_key (and "kind:key"), as travel.turnout_table gives;
+    default travel.TURNOUT_SECONDS.
+    """
+
+    def __init__(
+        self, units: Sequence[Unit], *, turnout: Mapping[str, float] | None = None
+    ) -> None:
         self.units = list(units)
         n = len(self.units)
+        table = dict(TURNOUT_SECONDS if turnout is None else turnout)
+        kinds = sorted({u.kind for u in self.units})
+        # Every (kind, status, at station) once, then one dict look-up per unit.
+        seconds = {
+            (k, str(status), here): turnout_seconds(table, k, status, here)
+            for k in kinds
+            for status in Status
+            for here in (False, True)
+        }
+        self.turnout = np.fromiter(
+            (seconds.get((u.kind, u.status, u.at_station), 0.0) for u in self.units), float, n
+        )
         self.lat = np.radians(np.fromiter((u.latitude for u in self.units), float, n))
         self.lon = np.radians(np.fromiter((u.longitude for u in self.units), float, n))
         self.cos_lat = np.cos(self.lat)
@@ -97,7 +122,6 @@ class Fleet:
         self.caps = np.fromiter(
             (sum(self.bits[c] for c in u.capabilities) for u in self.units), np.int64, n
         )
-        kinds = sorted({u.kind for u in self.units})
         self._kind_index = np.fromiter((kinds.index(u.kind) for u in self.units), np.int16, n)
         self._speeds = {
             area: np.array([speed_kmh(k, area) for k in kinds] or [1.0])[self._kind_index]
@@ -149,7 +173,8 @@ def recommend(
 
     Suitable: available with every required capability; or, for a Grade 1 only, committed to
     a less urgent incident and divertible (marked as a diversion). Units committed to an
-    equally or more urgent incident are never offered. Ties go to the unit not diverted.
+    equally or more urgent incident are never offered. Ranked by ETA, turn-out included; ties
+    go to the unit not diverted.
     """
     if not len(fleet):
         return []
@@ -158,7 +183,8 @@ def recommend(
     if not idx.size:
         return []
     distance = fleet.distances_km(target, idx)
-    eta = fleet.estimated_seconds(target, idx, distance)
+    turnout = fleet.turnout[idx]
+    eta = fleet.estimated_seconds(target, idx, distance) + turnout
     order = np.lexsort((diversion[idx], eta))
     keep = max(limit, ROAD_CANDIDATES) if road_seconds else limit
     head = order[:keep]
@@ -171,7 +197,7 @@ def recommend(
         )
         for j, seconds in enumerate(road):
             if seconds is not None:
-                head_eta[j], source[j] = seconds, "road"
+                head_eta[j], source[j] = seconds + turnout[head[j]], "road"
         resort = np.lexsort((diversion[idx[head]], head_eta))
         head, head_eta, source = head[resort], head_eta[resort], source[resort]
     out = []
@@ -189,6 +215,7 @@ def recommend(
                 margin_seconds=(
                     (target.deadline - arrives).total_seconds() if target.deadline else None
                 ),
+                turnout_seconds=float(turnout[head[j]]),
             )
         )
     return out

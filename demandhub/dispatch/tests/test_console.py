@@ -217,3 +217,25 @@ def test_the_console_map_uses_the_configured_tile_server(client, dispatcher, set
     page = client.get(reverse("dispatch:console")).content.decode()
 
     assert 'data-tiles="http://tiles.internal/{z}/{x}/{y}.png"' in page
+
+
+def test_the_recommendation_shows_the_turn_out_inside_the_eta(client, dispatcher):
+    north = 1 / 111.195
+    incident = incident_awaiting(grade=1, latitude=52.2 + 3 * north, longitude=0.12)
+    ResourceFactory(call_sign="HOME")  # never reported: at the factories' station (52.2, 0.12)
+    ResourceFactory(
+        call_sign="PATROL",
+        latitude=52.2 + 6 * north,
+        longitude=0.12,
+        position_at=timezone.now(),
+    )
+    client.force_login(dispatcher)
+
+    page = client.get(reverse("dispatch:recommendations", args=[incident.pk])).content.decode()
+
+    rows = page.split("<tbody>")[1]
+    assert rows.index('data-call-sign="PATROL"') < rows.index('data-call-sign="HOME"')
+    home = rows.split('data-call-sign="HOME"')[1].split("</tr>")[0]
+    patrol = rows.split('data-call-sign="PATROL"')[1].split("</tr>")[0]
+    assert "incl. 2 min turn-out" in home
+    assert "turn-out" not in patrol

@@ -1,3 +1,4 @@
+import pytest
 from django.utils import timezone
 
 from demandhub.dispatch.models import Assignment
@@ -138,3 +139,66 @@ def test_active_assignments_say_where_each_unit_is_going_in_constant_queries(
     assert (jobs["R01"]["incident_latitude"], jobs["R01"]["incident_longitude"]) == (52.2, 0.12)
     assert jobs["R02"]["incident_id"] == second.pk
     assert jobs["R01"]["resource_status"] == "assigned"
+
+
+NORTH_KM = 1 / 111.195  # degrees of latitude per kilometre, near enough
+
+
+def units_around_a_station() -> object:
+    """An incident 3 km north of the factories' station (52.2, 0.12), and three cars: HOME has
+    never reported (placed at its station), YARD reported 100 m from it, PATROL is on the road
+    3 km beyond the incident (as far from it as HOME, 6 km from the station)."""
+    now = timezone.now()
+    incident = incident_awaiting(grade=1, latitude=52.2 + 3 * NORTH_KM, longitude=0.12)
+    ResourceFactory(call_sign="HOME")
+    ResourceFactory(
+        call_sign="YARD", latitude=52.2 + 0.1 * NORTH_KM, longitude=0.12, position_at=now
+    )
+    ResourceFactory(
+        call_sign="PATROL", latitude=52.2 + 6 * NORTH_KM, longitude=0.12, position_at=now
+    )
+    return incident
+
+
+def test_recommendations_add_turn_out_for_units_at_their_station(client, dispatcher):
+    incident = units_around_a_station()
+    client.force_login(dispatcher)
+
+    recs = client.get(f"/api/dispatch/incidents/{incident.pk}/recommendations").json()
+
+    by_call = {r["call_sign"]: r for r in recs["recommendations"]}
+    assert [r["call_sign"] for r in recs["recommendations"]] == ["PATROL", "YARD", "HOME"]
+    assert {c: r["turnout_seconds"] for c, r in by_call.items()} == {
+        "PATROL": 0,
+        "YARD": 120,
+        "HOME": 120,
+    }
+    assert by_call["HOME"]["eta_seconds"] - by_call["PATROL"]["eta_seconds"] == pytest.approx(
+        120, abs=0.2
+    )
+
+
+def test_turn_out_and_the_station_radius_come_from_the_settings(client, dispatcher, settings):
+    settings.DISPATCH_TURNOUT_SECONDS = {"at_station": 45, "response_car:mobile": 5}
+    settings.DISPATCH_AT_STATION_METRES = 50
+    incident = units_around_a_station()
+    client.force_login(dispatcher)
+
+    recs = client.get(f"/api/dispatch/incidents/{incident.pk}/recommendations").json()
+
+    assert {r["call_sign"]: r["turnout_seconds"] for r in recs["recommendations"]} == {
+        "PATROL": 5,
+        "YARD": 5,  # 100 m out: beyond the 50 m radius, so on the road
+        "HOME": 45,
+    }
+
+
+def test_a_bad_turn_out_setting_fails_the_system_check(settings):
+    from demandhub.dispatch.checks import BAD_TURNOUT, check_turnout
+
+    settings.DISPATCH_TURNOUT_SECONDS = {"at_station": 60}
+    assert check_turnout(None) == []
+    settings.DISPATCH_TURNOUT_SECONDS = {"lunch": 60}
+    (error,) = check_turnout(None)
+    assert error.id == BAD_TURNOUT
+    assert "'lunch'" in error.msg

@@ -6,7 +6,13 @@ import pytest
 
 from demandhub.dispatch.recommendation import Fleet, Target, Unit, recommend
 from demandhub.dispatch.requirements import required_capabilities
-from demandhub.dispatch.travel import DETOUR_FACTOR, SPEED_KMH
+from demandhub.dispatch.travel import (
+    DETOUR_FACTOR,
+    SPEED_KMH,
+    TURNOUT_SECONDS,
+    turnout_seconds,
+    turnout_table,
+)
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 SCENE = (52.2053, 0.1218)  # Cambridge market square
@@ -186,3 +192,95 @@ def test_a_firearms_certificate_at_the_address_needs_armed_officers():
         "firearms"
     }
     assert required_capabilities("CRIME-THEFT", ["drugs", "mental_health"]) == frozenset()
+
+
+# Turn-out: the time before a sent unit is moving, added to every ETA.
+
+DRIVE_3KM_URBAN = 3 * DETOUR_FACTOR["urban"] / SPEED_KMH["response_car"]["urban"] * 3600  # 378 s
+
+
+def test_a_unit_at_its_station_arrives_its_turn_out_later_than_one_on_patrol():
+    fleet = Fleet([unit("STATION", 3, at_station=True), unit("PATROL", 3)])
+
+    patrol, station = recommend(target(), fleet, now=NOW)
+
+    assert calls([patrol, station]) == ["PATROL", "STATION"]
+    assert TURNOUT_SECONDS["at_station"] == 120
+    assert patrol.eta_seconds == pytest.approx(DRIVE_3KM_URBAN, rel=1e-3)
+    assert patrol.turnout_seconds == 0
+    assert station.turnout_seconds == 120
+    assert station.eta_seconds - patrol.eta_seconds == pytest.approx(120, abs=1e-9)
+    assert station.arrives_at == NOW + timedelta(seconds=station.eta_seconds)
+
+
+def test_turn_out_can_put_a_nearer_unit_behind_one_further_away():
+    # 1 km from its station: 126 s + 120 s; 1.5 km on patrol: 189 s.
+    fleet = Fleet([unit("STATION", 1, at_station=True), unit("PATROL", 1.5)])
+
+    recs = recommend(target(), fleet, now=NOW)
+
+    assert calls(recs) == ["PATROL", "STATION"]
+    assert [round(r.eta_seconds) for r in recs] == [189, 246]
+
+
+def test_turn_out_counts_against_the_deadline():
+    deadline = NOW + timedelta(seconds=400)
+    fleet = Fleet([unit("STATION", 3, at_station=True), unit("PATROL", 3)])
+
+    patrol, station = recommend(target(deadline=deadline), fleet, now=NOW)
+
+    assert patrol.in_time is True
+    assert station.in_time is False
+    assert station.margin_seconds == pytest.approx(400 - DRIVE_3KM_URBAN - 120, rel=1e-3)
+
+
+def test_a_diversion_from_a_scene_has_the_walk_back_to_the_vehicle():
+    fleet = Fleet(
+        [
+            unit("AT_SCENE", 2, status="at_scene", commitment_grade=3),
+            unit("EN_ROUTE", 2, status="en_route", commitment_grade=3),
+        ]
+    )
+
+    recs = recommend(target(grade=1), fleet, now=NOW)
+
+    assert calls(recs) == ["EN_ROUTE", "AT_SCENE"]
+    assert [r.turnout_seconds for r in recs] == [0, 60]
+
+
+def test_turn_out_is_added_to_road_times_too():
+    fleet = Fleet([unit("STATION", 1, at_station=True), unit("PATROL", 1)])
+
+    # Asked in estimated order (PATROL first); PATROL is across the river, 300 s by road.
+    recs = recommend(target(), fleet, now=NOW, road_seconds=lambda o, d: [300.0, 100.0])
+
+    assert calls(recs) == ["STATION", "PATROL"]
+    assert [(r.eta_seconds, r.eta_source) for r in recs] == [(220.0, "road"), (300.0, "road")]
+
+
+def test_turn_out_overrides_by_key_and_by_kind():
+    table = turnout_table({"at_station": 30, "armed_response:at_station": 0, "mobile": 10})
+    armed = frozenset({"firearms"})
+    fleet = Fleet(
+        [
+            unit("ARV", 3, kind="armed_response", capabilities=armed, at_station=True),
+            unit("CAR", 3, at_station=True),
+            unit("PATROL", 3),
+        ],
+        turnout=table,
+    )
+
+    recs = {r.unit.call_sign: r.turnout_seconds for r in recommend(target(), fleet, now=NOW)}
+
+    assert recs == {"ARV": 0, "CAR": 30, "PATROL": 10}
+    assert turnout_seconds(table, "dog_unit", "assigned", True) == 30
+    assert turnout_seconds(table, "dog_unit", "assigned", False) == 0
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"lunch": 60}, {"spaceship:at_station": 60}, {"at_station": -1}, {"at_station": "90"}],
+)
+def test_a_bad_turn_out_override_is_refused_with_its_key(bad):
+    with pytest.raises(ValueError, match=repr(next(iter(bad)))):
+        turnout_table(bad)
