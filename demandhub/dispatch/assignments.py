@@ -25,7 +25,9 @@ from .errors import (
     IncidentNotAwaitingDeployment,
     NothingToAssign,
     ResourceNotAvailable,
+    ResourceNotReassignable,
     TrainingIncident,
+    UnknownIncident,
 )
 from .models import Assignment, Resource
 from .recommendation import DIVERSION_GRADE
@@ -60,6 +62,11 @@ def _move_incident(incident: Incident, to: str, *, by: User | None, reason: str)
 def _release_incident_if_uncovered(incident_pk: int, *, by: User | None, reason: str) -> None:
     """An incident whose last unit left before arriving goes back on the dispatcher's stack."""
     incident = Incident.objects.select_for_update().get(pk=incident_pk)
+    _release_if_uncovered(incident, by=by, reason=reason)
+
+
+def _release_if_uncovered(incident: Incident, *, by: User | None, reason: str) -> None:
+    """_release_incident_if_uncovered for an incident already locked."""
     still = Assignment.objects.filter(incident=incident, cleared_at__isnull=True).exists()
     if not still and incident.status == IncidentStatus.RESOURCES_ASSIGNED:
         _move_incident(incident, IncidentStatus.AWAITING_DEPLOYMENT, by=by, reason=reason)
@@ -206,10 +213,76 @@ def stand_down(assignment: Assignment, *, by: User, reason: str = "") -> Assignm
 
 @transaction.atomic
 def reassign(assignment: Assignment, to: Incident, *, by: User) -> Assignment:
-    """Stand a unit down from one incident and send it to another, in one step."""
-    stand_down(assignment, by=by, reason="reassigned")
-    unit = Resource.objects.get(pk=assignment.resource_id)
-    return assign_resources(to, [unit], by=by)[0]
+    """Take a deployed unit off its incident and send it to `to`, in one step: all or nothing.
+
+    The unit must be assigned, en route or at scene (never transporting or at custody: a
+    person is in its care), and `to` open for deployment (DEPLOYABLE), live, and not the
+    incident it is on. A dispatcher's decision, so any grade may take a unit from any other
+    (unlike a recommended diversion). The old assignment is cleared as reassigned and that
+    incident goes back on the stack if no other unit is on it and none had arrived, as after a
+    stand-down; the unit becomes assigned to `to`. Both audited; one notice per live group.
+    """
+    # Lock order, as in every dispatch write: both incidents (by pk), the unit, the assignment.
+    involved = {assignment.incident_id, to.pk}
+    locked = {
+        i.pk: i for i in Incident.objects.select_for_update().filter(pk__in=involved).order_by("pk")
+    }
+    if to.pk not in locked:
+        raise UnknownIncident(to.reference or to.pk)
+    old, target = locked[assignment.incident_id], locked[to.pk]
+    unit = Resource.objects.select_for_update().get(pk=assignment.resource_id)
+    current = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if current.cleared_at is not None:
+        raise AssignmentAlreadyCleared(unit.call_sign)
+    if target.pk == old.pk:
+        raise ResourceNotAvailable(f"{unit.call_sign} is already assigned to {old.reference}.")
+    if target.exercise_id is not None:
+        raise TrainingIncident(target.reference)
+    if target.status not in DEPLOYABLE:
+        raise IncidentNotAwaitingDeployment(target.reference, target.get_status_display())
+    if unit.status not in workflow.DIVERTIBLE:
+        raise ResourceNotReassignable(unit.call_sign, unit.status, old.reference)
+
+    _clear(current, by=by, reason=Assignment.ClearReason.REASSIGNED)
+    try:
+        with transaction.atomic():
+            made = Assignment.objects.create(
+                incident=target, resource=unit, assigned_at=current.cleared_at, assigned_by=by
+            )
+    except IntegrityError as e:  # a writer that bypassed the row lock; never lose a race
+        raise ResourceNotAvailable(f"{unit.call_sign} has just been assigned elsewhere.") from e
+    if unit.status != Status.ASSIGNED:
+        why = f"reassigned from {old.reference} to {target.reference}"
+        workflow.move(unit, Status.ASSIGNED, by=by, reason=why)
+        unit.save(update_fields=["status", "status_changed_at"])
+    audit.record(
+        Action.RESOURCE_STOOD_DOWN,
+        actor=by,
+        subject=current,
+        call_sign=unit.call_sign,
+        incident=old.reference,
+        reason=f"reassigned to {target.reference}",
+    )
+    audit.record(
+        Action.RESOURCE_ASSIGNED,
+        actor=by,
+        subject=made,
+        call_sign=unit.call_sign,
+        incident=target.reference,
+        grade=target.grade,
+        diverted_from=None,
+        reassigned_from=old.reference,
+    )
+    realtime.announce("resources", "resource.assigned", unit.pk)
+    _release_if_uncovered(old, by=by, reason=f"{unit.call_sign} reassigned to {target.reference}")
+    _move_incident(
+        target,
+        IncidentStatus.RESOURCES_ASSIGNED,
+        by=by,
+        reason=f"{unit.call_sign} reassigned from {old.reference}",
+    )
+    realtime.announce("incidents", "incident.deployment", target.pk)
+    return made
 
 
 def lock_incident_of(unit: Resource) -> None:

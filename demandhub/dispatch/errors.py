@@ -93,3 +93,26 @@ class AssignmentAlreadyCleared(DispatchError):
 
     def __init__(self, call_sign: str) -> None:
         super().__init__(f"{call_sign} is no longer assigned to that incident.")
+
+
+class ResourceNotReassignable(DispatchError):
+    """Only a unit assigned, en route or at scene moves to another incident in one step."""
+
+    code = "resource_not_reassignable"
+
+    def __init__(self, call_sign: str, status: str, reference: str) -> None:
+        why = (
+            "a unit with a person in its care cannot be reassigned"
+            if status in ("transporting", "at_custody")
+            else "it cannot be reassigned"
+        )
+        super().__init__(f"{call_sign} is {_label(status).lower()} for {reference}: {why}.")
+
+
+class UnknownIncident(DispatchError):
+    """The incident to send a unit to does not exist (or is not one this user may see)."""
+
+    code = "unknown_incident"
+
+    def __init__(self, ref: object) -> None:
+        super().__init__(f"No incident {ref} to send the unit to.")

@@ -156,11 +156,13 @@ class Assignment(models.Model):
       * en_route_at, arrived_at: when the crew first reported en route and at scene
       * cleared_at, cleared_by, clear_reason: when the deployment ended and why
       * diversion: the unit was taken off a less urgent incident to come to this one
+        (a dispatcher's reassignment is not a diversion: its old one is cleared as reassigned)
     """
 
     class ClearReason(models.TextChoices):
         STOOD_DOWN = "stood_down", "Stood down"
         DIVERTED = "diverted", "Diverted to a more urgent incident"
+        REASSIGNED = "reassigned", "Reassigned to another incident"
         COMPLETED = "completed", "Finished at the incident"
         UNAVAILABLE = "unavailable", "Became unavailable"
 

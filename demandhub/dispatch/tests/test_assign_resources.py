@@ -1,15 +1,20 @@
 import pytest
 
 from demandhub.audit.models import Action, Event
+from demandhub.dispatch.actions import change_status
 from demandhub.dispatch.assignments import assign_resources, reassign, stand_down
 from demandhub.dispatch.errors import (
     AssignmentAlreadyCleared,
     IncidentNotAwaitingDeployment,
     NothingToAssign,
     ResourceNotAvailable,
+    ResourceNotReassignable,
+    TrainingIncident,
 )
 from demandhub.dispatch.models import Assignment, Resource
+from demandhub.dispatch.models import StatusChange as ResourceStatusChange
 from demandhub.incidents.models import Incident
+from demandhub.incidents.models import StatusChange as IncidentStatusChange
 
 from .factories import ResourceFactory
 from .incident_helpers import incident_awaiting
@@ -145,14 +150,160 @@ def test_standing_down_the_only_unit_puts_the_incident_back_on_the_stack(dispatc
         stand_down(assignment, by=dispatcher)
 
 
-def test_reassigning_moves_a_unit_from_one_incident_to_another(dispatcher):
-    first, second = incident_awaiting(grade=2), incident_awaiting(grade=2)
+def state() -> tuple[object, ...]:
+    """Everything a reassignment touches, to show a refusal changed nothing."""
+    return (
+        sorted(Assignment.objects.values_list("pk", "incident_id", "resource_id", "cleared_at")),
+        sorted(Resource.objects.values_list("pk", "status", "status_changed_at")),
+        sorted(Incident.objects.values_list("pk", "status")),
+        ResourceStatusChange.objects.count(),
+        IncidentStatusChange.objects.count(),
+        Event.objects.count(),
+    )
+
+
+@pytest.fixture
+def published(monkeypatch):  # type: ignore[no-untyped-def]
+    """Every channel-layer message sent on commit, as (group, message)."""
+    from demandhub.core import realtime
+
+    sent: list[tuple[str, dict]] = []
+    monkeypatch.setattr(
+        realtime, "_publish", lambda group, message, what: sent.append((group, message))
+    )
+    return sent
+
+
+def test_reassigning_moves_a_unit_en_route_straight_to_the_new_incident(
+    dispatcher, response_officer, published, django_capture_on_commit_callbacks
+):
+    first, second = incident_awaiting(grade=2), incident_awaiting(grade=1)
     unit = ResourceFactory(call_sign="R01")
-    (assignment,) = assign_resources(first, [unit], by=dispatcher)
+    with django_capture_on_commit_callbacks(execute=True):  # the set-up's notices go first
+        (assignment,) = assign_resources(first, [unit], by=dispatcher)
+        change_status(unit, Status.EN_ROUTE, by=response_officer)
+    events = Event.objects.count()
+    published.clear()
 
-    new = reassign(assignment, second, by=dispatcher)
+    with django_capture_on_commit_callbacks(execute=True):
+        new = reassign(assignment, second, by=dispatcher)
 
-    assert new.incident == second
-    assert Assignment.objects.filter(cleared_at__isnull=True).get() == new
+    assignment.refresh_from_db()
+    unit.refresh_from_db()
     first.refresh_from_db()
-    assert first.status == IStatus.AWAITING_DEPLOYMENT
+    second.refresh_from_db()
+    assert (new.incident, new.resource, new.assigned_by, new.diversion) == (
+        second,
+        unit,
+        dispatcher,
+        False,
+    )
+    assert (assignment.clear_reason, assignment.cleared_by) == ("reassigned", dispatcher)
+    assert Assignment.objects.filter(cleared_at__isnull=True).get() == new
+    # en route -> assigned in one move, never through available
+    assert list(unit.status_changes.values_list("old_status", "new_status")) == [
+        ("available", "assigned"),
+        ("assigned", "en_route"),
+        ("en_route", "assigned"),
+    ]
+    assert unit.status == Status.ASSIGNED
+    assert first.status == IStatus.AWAITING_DEPLOYMENT  # back on the stack: nobody else on it
+    assert second.status == IStatus.RESOURCES_ASSIGNED
+    made = list(Event.objects.order_by("pk")[events:].values_list("action", "data"))
+    assert [a for a, _ in made] == [Action.RESOURCE_STOOD_DOWN, Action.RESOURCE_ASSIGNED]
+    assert made[0][1]["reason"] == f"reassigned to {second.reference}"
+    assert made[1][1]["reassigned_from"] == first.reference
+    # One message per group, naming every change once.
+    assert [(g, m["type"]) for g, m in published if g != "audit"] == [
+        ("resources", "changed"),
+        ("incidents", "changes"),
+    ]
+    live = dict(published)
+    assert live["resources"]["pk"] == str(unit.pk)
+    assert {(c["kind"], c["pk"]) for c in live["incidents"]["changes"]} == {
+        ("incident.status", str(first.pk)),
+        ("incident.deployment", str(first.pk)),
+        ("incident.status", str(second.pk)),
+        ("incident.deployment", str(second.pk)),
+    }
+
+
+def test_an_incident_keeps_its_place_when_another_unit_is_still_on_it(dispatcher):
+    first, second = incident_awaiting(grade=2), incident_awaiting(grade=2)
+    r1, r2 = ResourceFactory(call_sign="R01"), ResourceFactory(call_sign="R02")
+    one, _ = assign_resources(first, [r1, r2], by=dispatcher)
+
+    reassign(one, second, by=dispatcher)
+
+    first.refresh_from_db()
+    assert first.status == IStatus.RESOURCES_ASSIGNED
+    assert [a.resource.call_sign for a in first.assignments.filter(cleared_at__isnull=True)] == [
+        "R02"
+    ]
+
+
+def test_reassigning_costs_a_fixed_number_of_queries(dispatcher, django_assert_num_queries):
+    first, second = incident_awaiting(grade=2), incident_awaiting(grade=2)
+    (assignment,) = assign_resources(first, [ResourceFactory()], by=dispatcher)
+
+    # savepoint; lock both incidents (one query), the unit, the assignment; clear it; savepoint,
+    # insert, release; two audit entries (the chain's head, the insert); any other unit on the
+    # old incident; each incident's status change and save; release. The unit is assigned
+    # already: no status move (an en-route one adds its status change and save).
+    with django_assert_num_queries(18, exact=True):
+        reassign(assignment, second, by=dispatcher)
+
+
+def test_reassigning_is_refused_and_changes_nothing(dispatcher, response_officer):
+    first = incident_awaiting(grade=2)
+    closed = incident_awaiting(grade=2, status=IStatus.CLOSED)
+    resolved = incident_awaiting(grade=2, status=IStatus.RESOLVED)
+    waiting = incident_awaiting(grade=2)
+    carrier = ResourceFactory(call_sign="R01")
+    at_custody = ResourceFactory(call_sign="R02")
+    free = ResourceFactory(call_sign="R03")
+    (carrying, custody, done) = assign_resources(first, [carrier, at_custody, free], by=dispatcher)
+    for unit, path in (
+        (carrier, [Status.AT_SCENE, Status.TRANSPORTING]),
+        (at_custody, [Status.AT_SCENE, Status.TRANSPORTING, Status.AT_CUSTODY]),
+    ):
+        for status in path:
+            change_status(unit, status, by=response_officer)
+    stand_down(done, by=dispatcher)
+    before = state()
+
+    cases = [
+        (carrying, waiting, ResourceNotReassignable, "R01 is transporting for"),
+        (custody, waiting, ResourceNotReassignable, "R02 is at custody for"),
+        (done, waiting, AssignmentAlreadyCleared, "R03 is no longer assigned"),
+    ]
+    (live,) = assign_resources(waiting, [ResourceFactory(call_sign="R04")], by=dispatcher)
+    before = state()
+    cases += [
+        (live, closed, IncidentNotAwaitingDeployment, f"{closed.reference} is closed"),
+        (live, resolved, IncidentNotAwaitingDeployment, f"{resolved.reference} is resolved"),
+        (live, waiting, ResourceNotAvailable, f"R04 is already assigned to {waiting.reference}"),
+    ]
+    for assignment, to, error, text in cases:
+        with pytest.raises(error, match=text):
+            reassign(assignment, to, by=dispatcher)
+        assert state() == before
+    assert "a person in its care" in str(ResourceNotReassignable("R01", "transporting", "X"))
+
+
+def test_live_units_are_never_reassigned_to_a_training_incident(dispatcher):
+    from django.utils import timezone
+
+    from demandhub.accounts.tests.factories import UserFactory
+    from demandhub.demand.models import Exercise
+
+    exercise = Exercise.objects.create(
+        name="Drill", scenario="busy_night", started_at=timezone.now(), gateway=UserFactory()
+    )
+    drill = incident_awaiting(grade=1, exercise=exercise)
+    (assignment,) = assign_resources(incident_awaiting(grade=2), [ResourceFactory()], by=dispatcher)
+    before = state()
+
+    with pytest.raises(TrainingIncident):
+        reassign(assignment, drill, by=dispatcher)
+    assert state() == before
