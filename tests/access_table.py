@@ -75,6 +75,7 @@ ACCESS: dict[str, object] = {
         "switchboard_operator",
         "trainer",
     },
+    "api-1.0.0:reassign": ALL_ROLES,
     "api-1.0.0:recommendations": {"dispatcher", "supervisor"},
     "api-1.0.0:report_positions": ALL_ROLES,
     "api-1.0.0:resources": {
@@ -212,6 +213,7 @@ ACCESS: dict[str, object] = {
     "dispatch:mdt_book_off": {"response_officer"},
     "dispatch:mdt_book_on": {"response_officer"},
     "dispatch:mdt_status": {"response_officer"},
+    "dispatch:reassign": {"dispatcher", "supervisor"},
     "dispatch:recommendations": {"dispatcher", "supervisor"},
     "dispatch:stand_down": {"dispatcher", "supervisor"},
     "forces:directory": ALL_ROLES,

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -19,7 +19,7 @@ from demandhub.incidents.models import Incident
 from demandhub.incidents.permissions import access_incident
 from demandhub.incidents.queries import warnings_for
 
-from . import assignments, stack
+from . import assignments, stack, workflow
 from .board import map_unit
 from .errors import DispatchError
 from .models import Assignment, Resource
@@ -55,6 +55,8 @@ def _console_context(request: HttpRequest) -> dict[str, object]:
     for incident in deployed:
         for a in incident.active_assignments:  # type: ignore[attr-defined]
             a.times = stack.response_times(a, incident)
+            # "Reassign to..." offers the stack; never for a unit with a person in its care.
+            a.reassignable = a.resource.status in workflow.DIVERTIBLE
     return {
         "waiting": waiting,
         "deployed": deployed,
@@ -122,6 +124,39 @@ def stand_down(request: HttpRequest, pk: int) -> HttpResponse:
     except DispatchError as e:
         messages.error(request, str(e))
         status = 409
+    response = render(request, "dispatch/console.html#incidents", _console_context(request))
+    response.status_code = status
+    return response
+
+
+@require_POST
+def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """One step: a deployed unit off its incident and on to one from the stack."""
+    _require_dispatcher(request)
+    assignment = get_object_or_404(Assignment.objects.select_related("resource", "incident"), pk=pk)
+    access_incident(request.user, assignment.incident_id)  # type: ignore[arg-type]
+    call_sign, chosen = assignment.resource.call_sign, request.POST.get("incident", "")
+    status = OK
+    try:
+        if not chosen.isdigit():
+            messages.error(request, f"Choose the incident to reassign {call_sign} to.")
+            status = 422
+        else:
+            to = access_incident(request.user, int(chosen))  # type: ignore[arg-type]
+    except Http404:  # unknown, or not one this dispatcher may see: the same answer
+        messages.error(request, f"No incident {chosen} to reassign {call_sign} to.")
+        status = 422
+    if status == OK:
+        try:
+            assignments.reassign(assignment, to, by=request.user)  # type: ignore[arg-type]
+        except DispatchError as e:
+            messages.error(request, str(e))
+            status = 409
+        else:
+            messages.success(
+                request,
+                f"{call_sign} reassigned from {assignment.incident.reference} to {to.reference}.",
+            )
     response = render(request, "dispatch/console.html#incidents", _console_context(request))
     response.status_code = status
     return response

@@ -1,9 +1,10 @@
-"""The dispatch API for deployments: recommendations, assigning units, standing them down."""
+"""The dispatch API for deployments: recommendations, assigning units, standing them down,
+reassigning them."""
 
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -89,6 +90,10 @@ class ResponseTimesQuery(Schema):
 
 class StandDownIn(Schema):
     reason: str = Field("", max_length=200)
+
+
+class ReassignIn(Schema):
+    incident_id: int = Field(..., description="the incident to send the unit to instead")
 
 
 def _require_dispatcher(request: HttpRequest) -> None:
@@ -199,6 +204,24 @@ def stand_down(request: HttpRequest, pk: int, body: StandDownIn) -> AssignmentOu
     access_incident(request.user, assignment.incident_id)  # type: ignore[arg-type]
     done = assignments.stand_down(assignment, by=request.user, reason=body.reason)  # type: ignore[arg-type]
     return _out(Assignment.objects.select_related("incident", "resource").get(pk=done.pk))
+
+
+@router.post(
+    "/assignments/{int:pk}/reassign",
+    response={200: AssignmentOut, 422: InvalidRequestOut},
+    summary="Move a deployed unit to another incident in one step",
+)
+def reassign(request: HttpRequest, pk: int, body: ReassignIn) -> AssignmentOut | JsonResponse:
+    _require_dispatcher(request)
+    assignment = get_object_or_404(Assignment.objects.select_related("resource"), pk=pk)
+    access_incident(request.user, assignment.incident_id)  # type: ignore[arg-type]
+    try:
+        to = access_incident(request.user, body.incident_id)  # type: ignore[arg-type]
+    except Http404:  # unknown, or not one this user may see: the same answer
+        detail = f"No incident {body.incident_id} to send {assignment.resource.call_sign} to."
+        return JsonResponse({"detail": detail}, status=422)
+    made = assignments.reassign(assignment, to, by=request.user)  # type: ignore[arg-type]
+    return _out(Assignment.objects.select_related("incident", "resource").get(pk=made.pk))
 
 
 @router.get(

@@ -18,5 +18,6 @@ urlpatterns = [
     path("incidents/<int:pk>/recommendations", console.recommendations, name="recommendations"),
     path("incidents/<int:pk>/assign", console.assign, name="assign"),
     path("assignments/<int:pk>/stand-down", console.stand_down, name="stand_down"),
+    path("assignments/<int:pk>/reassign", console.reassign, name="reassign"),
     path("alerts/", console.alerts, name="alerts"),
 ]

@@ -239,3 +239,101 @@ def test_the_recommendation_shows_the_turn_out_inside_the_eta(client, dispatcher
     patrol = rows.split('data-call-sign="PATROL"')[1].split("</tr>")[0]
     assert "incl. 2 min turn-out" in home
     assert "turn-out" not in patrol
+
+
+def _everything() -> tuple[object, ...]:
+    from demandhub.audit.models import Event
+
+    return (
+        sorted(Assignment.objects.values_list("pk", "incident_id", "cleared_at")),
+        sorted(Resource.objects.values_list("pk", "status")),
+        sorted(Incident.objects.values_list("pk", "status")),
+        Event.objects.count(),
+    )
+
+
+def test_reassign_to_offers_the_stack_on_each_deployed_unit_that_may_go(
+    client, dispatcher, response_officer
+):
+    first = incident_awaiting(grade=2)
+    waiting = incident_awaiting(grade=1)
+    r1, r2 = ResourceFactory(call_sign="R01"), ResourceFactory(call_sign="R02")
+    assign_resources(first, [r1, r2], by=dispatcher)
+    for status in (Status.AT_SCENE, Status.TRANSPORTING):
+        change_status(r2, status, by=response_officer)
+    client.force_login(dispatcher)
+
+    page = client.get(reverse("dispatch:console_stack"), headers=HTMX).content.decode()
+
+    r01 = page.split('data-call-sign="R01"')[1].split("</tr>")[0]
+    r02 = page.split('data-call-sign="R02"')[1].split("</tr>")[0]
+    assert 'aria-label="Reassign R01 to"' in r01
+    assert f'<option value="{waiting.pk}">G1 {waiting.reference}' in r01
+    assert f'<option value="{first.pk}">' not in r01  # only what awaits deployment
+    assert "Reassign" not in r02  # transporting: a person in its care
+
+
+def test_reassigning_from_the_console_in_one_step(client, dispatcher):
+    first, second = incident_awaiting(grade=3), incident_awaiting(grade=1)
+    (assignment,) = assign_resources(first, [ResourceFactory(call_sign="R01")], by=dispatcher)
+    client.force_login(dispatcher)
+
+    response = client.post(
+        reverse("dispatch:reassign", args=[assignment.pk]), {"incident": second.pk}, headers=HTMX
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"R01 reassigned from {first.reference} to {second.reference}." in page
+    (active,) = Assignment.objects.filter(cleared_at__isnull=True)
+    assert active.incident == second
+    first.refresh_from_db()
+    assert first.status == Incident.Status.AWAITING_DEPLOYMENT
+    stack = page.split('<ol class="stack">')[1].split("</ol>")[0]
+    assert f'data-reference="{first.reference}"' in stack
+    assert f'id="deployed-{second.pk}"' in page
+
+
+def test_reassigning_from_the_console_is_refused_with_the_reason_and_changes_nothing(
+    client, dispatcher, response_officer
+):
+    first = incident_awaiting(grade=2)
+    closed = incident_awaiting(grade=2, status=Incident.Status.CLOSED)
+    waiting = incident_awaiting(grade=2)
+    r01, carrier = ResourceFactory(call_sign="R01"), ResourceFactory(call_sign="R02")
+    (assignment, carrying) = assign_resources(first, [r01, carrier], by=dispatcher)
+    for status in (Status.AT_SCENE, Status.TRANSPORTING):
+        change_status(carrier, status, by=response_officer)
+    client.force_login(dispatcher)
+    url = reverse("dispatch:reassign", args=[assignment.pk])
+    before = _everything()
+
+    to_closed = client.post(url, {"incident": closed.pk}, headers=HTMX)
+    unknown = client.post(url, {"incident": 999_999}, headers=HTMX)
+    nothing = client.post(url, {"incident": ""}, headers=HTMX)
+    busy = client.post(
+        reverse("dispatch:reassign", args=[carrying.pk]), {"incident": waiting.pk}, headers=HTMX
+    )
+
+    assert (to_closed.status_code, unknown.status_code, nothing.status_code) == (409, 422, 422)
+    assert (
+        f"{closed.reference} is closed: units cannot be sent to it." in to_closed.content.decode()
+    )
+    assert "No incident 999999 to reassign R01 to." in unknown.content.decode()
+    assert "Choose the incident to reassign R01 to." in nothing.content.decode()
+    assert busy.status_code == 409
+    assert "R02 is transporting for" in busy.content.decode()
+    assert _everything() == before
+
+
+def test_call_handlers_cannot_reassign(client, dispatcher, call_handler):
+    first, second = incident_awaiting(grade=2), incident_awaiting(grade=2)
+    (assignment,) = assign_resources(first, [ResourceFactory()], by=dispatcher)
+    client.force_login(call_handler)
+
+    response = client.post(
+        reverse("dispatch:reassign", args=[assignment.pk]), {"incident": second.pk}
+    )
+
+    assert response.status_code == 403
+    assert Assignment.objects.get().incident == first

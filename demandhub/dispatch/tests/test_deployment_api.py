@@ -202,3 +202,78 @@ def test_a_bad_turn_out_setting_fails_the_system_check(settings):
     (error,) = check_turnout(None)
     assert error.id == BAD_TURNOUT
     assert "'lunch'" in error.msg
+
+
+def test_reassigning_over_the_api(client, dispatcher):
+    first, second = incident_awaiting(grade=2), incident_awaiting(grade=1)
+    ResourceFactory(call_sign="R01")
+    client.force_login(dispatcher)
+    made = client.post(
+        f"/api/dispatch/incidents/{first.pk}/assignments",
+        {"call_signs": ["R01"]},
+        content_type="application/json",
+    ).json()
+
+    response = client.post(
+        f"/api/dispatch/assignments/{made[0]['id']}/reassign",
+        {"incident_id": second.pk},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["incident"], body["call_sign"], body["cleared_at"]) == (
+        second.reference,
+        "R01",
+        None,
+    )
+    old = Assignment.objects.get(pk=made[0]["id"])
+    assert (old.clear_reason, old.cleared_by) == ("reassigned", dispatcher)
+
+
+def test_reassigning_over_the_api_is_refused_and_changes_nothing(client, dispatcher):
+    from demandhub.dispatch.models import Resource
+    from demandhub.incidents.models import Incident
+
+    first = incident_awaiting(grade=2)
+    closed = incident_awaiting(grade=2, status=Incident.Status.CLOSED)
+    ResourceFactory(call_sign="R01")
+    client.force_login(dispatcher)
+    (made,) = client.post(
+        f"/api/dispatch/incidents/{first.pk}/assignments",
+        {"call_signs": ["R01"]},
+        content_type="application/json",
+    ).json()
+    url = f"/api/dispatch/assignments/{made['id']}/reassign"
+
+    def post(body):  # type: ignore[no-untyped-def]
+        return client.post(url, body, content_type="application/json")
+
+    to_closed, unknown, malformed, same = (
+        post({"incident_id": closed.pk}),
+        post({"incident_id": 999_999}),
+        post({"incident": "x"}),
+        post({"incident_id": first.pk}),
+    )
+
+    assert (to_closed.status_code, to_closed.json()["code"]) == (
+        409,
+        "incident_not_awaiting_deployment",
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"] == "No incident 999999 to send R01 to."
+    assert malformed.status_code == 422
+    assert (same.status_code, same.json()["code"]) == (409, "resource_not_available")
+    assert (
+        client.post(
+            "/api/dispatch/assignments/999999/reassign",
+            {"incident_id": first.pk},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    (active,) = Assignment.objects.filter(cleared_at__isnull=True)
+    assert (active.pk, active.incident_id) == (made["id"], first.pk)
+    assert Resource.objects.get().status == Resource.Status.ASSIGNED
+    first.refresh_from_db()
+    assert first.status == Incident.Status.RESOURCES_ASSIGNED
