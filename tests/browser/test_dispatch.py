@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from demandhub.incidents import grading
 from tests.e2e.server import DemoServer, running_demo_server
@@ -29,13 +30,17 @@ WarningMarker.objects.create(
 """
 
 
-def grade_1_call() -> str:
-    """The call handler's form for a Grade 1 assault in progress at the scene."""
+def grade_1_call(
+    summary: str = "Man threatening neighbours with a bat, shouting in the street",
+    at: tuple[float, float] = SCENE,
+    address: str = "Market Hill, Cambridge",
+) -> str:
+    """The call handler's form for a Grade 1 assault in progress (at the scene by default)."""
     data: dict[str, object] = {
         "classification": "CRIME-VIOLENCE",
-        "summary": "Man threatening neighbours with a bat, shouting in the street",
-        "location": f"{SCENE[0]}, {SCENE[1]}",
-        "address": "Market Hill, Cambridge",
+        "summary": summary,
+        "location": f"{at[0]}, {at[1]}",
+        "address": address,
         "caller_name": "Pat Smith",
         "caller_phone": "+447700900123",
         "persons-TOTAL_FORMS": "0",
@@ -137,3 +142,37 @@ def test_a_grade_1_is_dispatched_from_the_console_and_the_crew_arrives(
     expect(incident_map.locator(".leaflet-tooltip", has_text="G1 · Market Hill")).to_have_count(1)
     incident_map.scroll_into_view_if_needed()
     screenshot(handler, "incident-map")
+
+    # A second Grade 1 across town: DOG01 is reassigned from the scene in one step.
+    second = handler.request.post(
+        "/incidents/create/",
+        data=grade_1_call(
+            "Fight outside the station, one man down", (52.1943, 0.1371), "Station Road"
+        ),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": csrf},
+    )
+    assert second.ok
+    waiting = console.locator("#incidents ol.stack li.incident")
+    expect(waiting).to_have_count(1, timeout=5_000)
+    pk = (waiting.first.get_attribute("id") or "").removeprefix("incident-")
+    row = console.locator("#incidents ul.deployed tr[data-call-sign='DOG01']")
+    choose = row.get_by_label("Reassign DOG01 to")
+    expect(choose.locator(f"option[value='{pk}']")).to_have_count(1)
+    screenshot(console, "reassign-to")
+    # Done when DOG01 shows under the new incident (a live refresh may replace the message).
+    done = console.locator(f"#deployed-{pk} tr[data-call-sign='DOG01']")
+    for _ in range(3):  # a live refresh landing between the choice and the click resets it
+        try:
+            choose.select_option(pk, timeout=3_000)
+            row.get_by_role("button", name="Reassign", exact=True).click(timeout=3_000)
+            expect(done).to_be_visible(timeout=3_000)
+            break
+        except (AssertionError, PlaywrightError):
+            if done.count():
+                break
+    expect(done).to_be_visible()
+    expect(done.locator(".status")).to_have_text("Assigned")
+    expect(waiting).to_have_count(0)
+    expect(mdt.locator("section.deployment")).to_contain_text("Station Road", timeout=5_000)
+    expect(mdt.locator(".mdt-status")).to_have_text("Assigned")
+    screenshot(console, "reassigned")
