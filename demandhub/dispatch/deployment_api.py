@@ -93,7 +93,7 @@ class StandDownIn(Schema):
 
 
 class ReassignIn(Schema):
-    incident_id: int = Field(..., description="the incident to send the unit to instead")
+    incident_id: int = Field(..., ge=1, le=2**63 - 1, description="the incident to send it to")
 
 
 def _require_dispatcher(request: HttpRequest) -> None:
