@@ -67,9 +67,7 @@ class Recommendation:
     unit: Unit
     distance_km: float
     eta_seconds: float  # turn-out plus travel
-    eta_source: (
-        str  # travel by "road" (routing engine) | "estimate" (great circle x detour / speed)
-    )
+    eta_source: str  # travel: "road" (routing engine) | "estimate" (great circle x detour / speed)
     diversion: bool
     arrives_at: datetime
     margin_seconds: float | None  # deadline - arrival; negative: it would arrive late
