@@ -17,14 +17,38 @@ if TYPE_CHECKING:
 _CHAIN_LOCK_KEY = 0x44484155  # "DHAU"
 
 
+class _Head:
+    """The hash of the entry this transaction appended last: the next entry's prev_hash, with
+    no second read, while that entry is still part of the transaction. Its on-commit callback
+    says so: Django drops the callbacks of a savepoint rolled back, and all of them when the
+    transaction ends, so a head whose callback is no longer waiting is stale (and, on
+    PostgreSQL, the lock taken with it may be gone with the savepoint)."""
+
+    def __init__(self, hash_: str) -> None:
+        self.hash = hash_
+        self.callback = self.forget  # one object, to find it among the on-commit callbacks
+
+    def forget(self) -> None:
+        if getattr(connection, "_audit_head", None) is self:
+            del connection._audit_head
+
+    def current(self) -> bool:
+        # From the end: the latest entry's callback is usually among the last few.
+        return any(e[1] is self.callback for e in reversed(connection.run_on_commit))
+
+
 def _lock_and_read_chain_head() -> str:
     """The chain head's hash, held until this transaction ends so concurrent appends never
-    fork the chain. One statement either way.
+    fork the chain. One statement either way, and none for a second entry in the transaction
+    (_Head): the first already holds the chain.
 
     PostgreSQL: audit_chain_head() (migration 0002) takes a transaction-scoped advisory lock,
     then reads the head with a snapshot taken after the lock. SQLite: IMMEDIATE transactions
     already hold the database's single write lock from BEGIN, so the read is enough.
     """
+    held: _Head | None = getattr(connection, "_audit_head", None)
+    if held is not None and held.current():
+        return held.hash
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT audit_chain_head(%s)", [_CHAIN_LOCK_KEY])
@@ -32,6 +56,13 @@ def _lock_and_read_chain_head() -> str:
     else:
         head = Event.objects.order_by("-id").values_list("hash", flat=True).first()
     return head or GENESIS_HASH
+
+
+def _appended(event: Event) -> None:
+    """`event` is the chain's head for the rest of this transaction (_Head)."""
+    head = _Head(event.hash)
+    connection._audit_head = head
+    transaction.on_commit(head.callback)
 
 
 def record(
@@ -70,5 +101,6 @@ def record(
         )
         event.hash = chain.hash_of(event)
         event.save(force_insert=True)
+        _appended(event)
         realtime.announce("audit", "event.recorded", event.pk)
     return event
