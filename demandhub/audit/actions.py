@@ -19,13 +19,16 @@ _CHAIN_LOCK_KEY = 0x44484155  # "DHAU"
 
 class _Head:
     """The hash of the entry this transaction appended last: the next entry's prev_hash, with
-    no second read, while that entry is still part of the transaction. Its on-commit callback
-    says so: Django drops the callbacks of a savepoint rolled back, and all of them when the
-    transaction ends, so a head whose callback is no longer waiting is stale (and, on
-    PostgreSQL, the lock taken with it may be gone with the savepoint)."""
+    no second read, while that entry is certainly still part of the transaction, which is
+    while its on-commit callback still waits (Django drops the callbacks of a savepoint rolled
+    back, and all of them when the transaction ends; on PostgreSQL the lock taken with it may
+    be gone with the savepoint) and every atomic block it was appended in is still open (an
+    action's entries share a head; an entry of an action already finished, whose savepoint
+    was released, is read again, as a request of its own would be)."""
 
     def __init__(self, hash_: str) -> None:
         self.hash = hash_
+        self.savepoints = _savepoints()
         self.callback = self.forget  # one object, to find it among the on-commit callbacks
 
     def forget(self) -> None:
@@ -33,8 +36,17 @@ class _Head:
             del connection._audit_head
 
     def current(self) -> bool:
+        if _savepoints()[: len(self.savepoints)] != self.savepoints:
+            return False
         # From the end: the latest entry's callback is usually among the last few.
         return any(e[1] is self.callback for e in reversed(connection.run_on_commit))
+
+
+def _savepoints() -> tuple[str, ...]:
+    """The savepoints open now, outermost first. Blocks without one (atomic(savepoint=False),
+    as record() itself) are left out: what they write is rolled back only with the block
+    around them."""
+    return tuple(sid for sid in connection.savepoint_ids if sid is not None)
 
 
 def _lock_and_read_chain_head() -> str:

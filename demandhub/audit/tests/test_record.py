@@ -122,3 +122,20 @@ def test_a_rolled_back_transactions_head_is_not_reused(supervisor):
 
     assert after.prev_hash == kept.hash
     assert chain.verify(Event.objects.order_by("id")).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_of_an_action_already_finished_is_read_again_not_reused(supervisor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        for n in range(2):
+            with transaction.atomic():  # two actions, each its own savepoint, released
+                audit.record(Action.USER_ROLES_CHANGED, actor=None, subject=supervisor, n=n)
+    head_reads = [
+        q for q in queries.captured_queries if "audit_chain_head" in q["sql"] or "DESC" in q["sql"]
+    ]
+
+    assert len(head_reads) == 2
+    assert chain.verify(Event.objects.order_by("id")).ok
