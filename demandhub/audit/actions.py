@@ -17,14 +17,50 @@ if TYPE_CHECKING:
 _CHAIN_LOCK_KEY = 0x44484155  # "DHAU"
 
 
+class _Head:
+    """The hash of the entry this transaction appended last: the next entry's prev_hash, with
+    no second read, while that entry is certainly still part of the transaction, which is
+    while its on-commit callback still waits (Django drops the callbacks of a savepoint rolled
+    back, and all of them when the transaction ends; on PostgreSQL the lock taken with it may
+    be gone with the savepoint) and every atomic block it was appended in is still open (an
+    action's entries share a head; an entry of an action already finished, whose savepoint
+    was released, is read again, as a request of its own would be)."""
+
+    def __init__(self, hash_: str) -> None:
+        self.hash = hash_
+        self.savepoints = _savepoints()
+        self.callback = self.forget  # one object, to find it among the on-commit callbacks
+
+    def forget(self) -> None:
+        if getattr(connection, "_audit_head", None) is self:
+            del connection._audit_head
+
+    def current(self) -> bool:
+        if _savepoints()[: len(self.savepoints)] != self.savepoints:
+            return False
+        # From the end: the latest entry's callback is usually among the last few.
+        return any(e[1] is self.callback for e in reversed(connection.run_on_commit))
+
+
+def _savepoints() -> tuple[str, ...]:
+    """The savepoints open now, outermost first. Blocks without one (atomic(savepoint=False),
+    as record() itself) are left out: what they write is rolled back only with the block
+    around them."""
+    return tuple(sid for sid in connection.savepoint_ids if sid is not None)
+
+
 def _lock_and_read_chain_head() -> str:
     """The chain head's hash, held until this transaction ends so concurrent appends never
-    fork the chain. One statement either way.
+    fork the chain. One statement either way, and none for a second entry in the transaction
+    (_Head): the first already holds the chain.
 
     PostgreSQL: audit_chain_head() (migration 0002) takes a transaction-scoped advisory lock,
     then reads the head with a snapshot taken after the lock. SQLite: IMMEDIATE transactions
     already hold the database's single write lock from BEGIN, so the read is enough.
     """
+    held: _Head | None = getattr(connection, "_audit_head", None)
+    if held is not None and held.current():
+        return held.hash
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT audit_chain_head(%s)", [_CHAIN_LOCK_KEY])
@@ -32,6 +68,13 @@ def _lock_and_read_chain_head() -> str:
     else:
         head = Event.objects.order_by("-id").values_list("hash", flat=True).first()
     return head or GENESIS_HASH
+
+
+def _appended(event: Event) -> None:
+    """`event` is the chain's head for the rest of this transaction (_Head)."""
+    head = _Head(event.hash)
+    connection._audit_head = head
+    transaction.on_commit(head.callback)
 
 
 def record(
@@ -70,5 +113,6 @@ def record(
         )
         event.hash = chain.hash_of(event)
         event.save(force_insert=True)
+        _appended(event)
         realtime.announce("audit", "event.recorded", event.pk)
     return event
