@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 from demandhub.core import context, realtime
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 _CHAIN_LOCK_KEY = 0x44484155  # "DHAU"
 
 
-def _lock_and_read_chain_head() -> str:
+def _lock_and_read_chain_head(event_model: Any = Event, using: str = DEFAULT_DB_ALIAS) -> str:
     """The chain head's hash, held until this transaction ends so concurrent appends never
     fork the chain. One statement either way.
 
@@ -25,13 +25,55 @@ def _lock_and_read_chain_head() -> str:
     then reads the head with a snapshot taken after the lock. SQLite: IMMEDIATE transactions
     already hold the database's single write lock from BEGIN, so the read is enough.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    db = connections[using]
+    if db.vendor == "postgresql":
+        with db.cursor() as cursor:
             cursor.execute("SELECT audit_chain_head(%s)", [_CHAIN_LOCK_KEY])
             head = cursor.fetchone()[0]
     else:
-        head = Event.objects.order_by("-id").values_list("hash", flat=True).first()
+        head = (
+            event_model._default_manager.using(using)
+            .order_by("-id")
+            .values_list("hash", flat=True)
+            .first()
+        )
     return head or GENESIS_HASH
+
+
+def append(
+    *,
+    action: str,
+    actor_id: int | None,
+    subject_type: str,
+    subject_id: str,
+    data: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+    request_id: str = "",
+    event_model: Any = Event,
+    using: str = DEFAULT_DB_ALIAS,
+) -> Any:
+    """Append one entry to the chain and return it: the hash-chaining part of record(), with
+    no request context and no announcement, usable from data migrations with the historical
+    Event model (`apps.get_model("audit", "Event")`) and the migration's database (`using`).
+    Call it inside the transaction that makes the change it describes."""
+    if not subject_type:
+        raise ValueError("an audit entry needs a subject")
+    with transaction.atomic(using=using, savepoint=False):
+        prev_hash = _lock_and_read_chain_head(event_model, using)
+        event = event_model(
+            occurred_at=timezone.now(),
+            actor_id=actor_id,
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            data=chain.normalise(data or {}),
+            ip_address=ip_address,
+            request_id=request_id,
+            prev_hash=prev_hash,
+        )
+        event.hash = chain.hash_of(event)
+        event.save(force_insert=True, using=using)
+    return event
 
 
 def record(
@@ -56,19 +98,14 @@ def record(
     # No savepoint inside the caller's transaction: an entry that cannot be written fails the
     # change it describes anyway, and a savepoint would cost two statements per action.
     with transaction.atomic(savepoint=False):
-        prev_hash = _lock_and_read_chain_head()
-        event = Event(
-            occurred_at=timezone.now(),
-            actor_id=actor_id,
+        event: Event = append(
             action=action.value,
+            actor_id=actor_id,
             subject_type=subject_type,
             subject_id=subject_id,
-            data=chain.normalise(data or {}),
+            data=data,
             ip_address=request.ip_address,
             request_id=request.request_id,
-            prev_hash=prev_hash,
         )
-        event.hash = chain.hash_of(event)
-        event.save(force_insert=True)
         realtime.announce("audit", "event.recorded", event.pk)
     return event
