@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 from demandhub.core import context, realtime
@@ -49,7 +49,7 @@ def _savepoints() -> tuple[str, ...]:
     return tuple(sid for sid in connection.savepoint_ids if sid is not None)
 
 
-def _lock_and_read_chain_head() -> str:
+def _lock_and_read_chain_head(event_model: Any = Event, using: str = DEFAULT_DB_ALIAS) -> str:
     """The chain head's hash, held until this transaction ends so concurrent appends never
     fork the chain. One statement either way, and none for a second entry in the transaction
     (_Head): the first already holds the chain.
@@ -58,15 +58,22 @@ def _lock_and_read_chain_head() -> str:
     then reads the head with a snapshot taken after the lock. SQLite: IMMEDIATE transactions
     already hold the database's single write lock from BEGIN, so the read is enough.
     """
+    # The head is kept on the default connection only (record() and migrations on it).
     held: _Head | None = getattr(connection, "_audit_head", None)
-    if held is not None and held.current():
+    if using == DEFAULT_DB_ALIAS and held is not None and held.current():
         return held.hash
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    db = connections[using]
+    if db.vendor == "postgresql":
+        with db.cursor() as cursor:
             cursor.execute("SELECT audit_chain_head(%s)", [_CHAIN_LOCK_KEY])
             head = cursor.fetchone()[0]
     else:
-        head = Event.objects.order_by("-id").values_list("hash", flat=True).first()
+        head = (
+            event_model._default_manager.using(using)
+            .order_by("-id")
+            .values_list("hash", flat=True)
+            .first()
+        )
     return head or GENESIS_HASH
 
 
@@ -75,6 +82,44 @@ def _appended(event: Event) -> None:
     head = _Head(event.hash)
     connection._audit_head = head
     transaction.on_commit(head.callback)
+
+
+def append(
+    *,
+    action: str,
+    actor_id: int | None,
+    subject_type: str,
+    subject_id: str,
+    data: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+    request_id: str = "",
+    event_model: Any = Event,
+    using: str = DEFAULT_DB_ALIAS,
+) -> Any:
+    """Append one entry to the chain and return it: the hash-chaining part of record(), with
+    no request context and no announcement, usable from data migrations with the historical
+    Event model (`apps.get_model("audit", "Event")`) and the migration's database (`using`).
+    Call it inside the transaction that makes the change it describes."""
+    if not subject_type:
+        raise ValueError("an audit entry needs a subject")
+    with transaction.atomic(using=using, savepoint=False):
+        prev_hash = _lock_and_read_chain_head(event_model, using)
+        event = event_model(
+            occurred_at=timezone.now(),
+            actor_id=actor_id,
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            data=chain.normalise(data or {}),
+            ip_address=ip_address,
+            request_id=request_id,
+            prev_hash=prev_hash,
+        )
+        event.hash = chain.hash_of(event)
+        event.save(force_insert=True, using=using)
+        if using == DEFAULT_DB_ALIAS:
+            _appended(event)  # so the next entry in this transaction chains to this one
+    return event
 
 
 def record(
@@ -99,20 +144,14 @@ def record(
     # No savepoint inside the caller's transaction: an entry that cannot be written fails the
     # change it describes anyway, and a savepoint would cost two statements per action.
     with transaction.atomic(savepoint=False):
-        prev_hash = _lock_and_read_chain_head()
-        event = Event(
-            occurred_at=timezone.now(),
-            actor_id=actor_id,
+        event: Event = append(
             action=action.value,
+            actor_id=actor_id,
             subject_type=subject_type,
             subject_id=subject_id,
-            data=chain.normalise(data or {}),
+            data=data,
             ip_address=request.ip_address,
             request_id=request.request_id,
-            prev_hash=prev_hash,
         )
-        event.hash = chain.hash_of(event)
-        event.save(force_insert=True)
-        _appended(event)
         realtime.announce("audit", "event.recorded", event.pk)
     return event
