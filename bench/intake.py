@@ -4,8 +4,12 @@ A (reference): the database committing the equivalent inserts with nothing in fr
   PostgreSQL: `pgbench -n -c1 -T <s> -f <script>` (one transaction: a contact row, the raw
   telephony event, two audit rows), synchronous_commit on;
   SQLite: raw sqlite3 commits of the same rows (WAL, synchronous=FULL), one connection.
-B (ours): 999 calls POSTed one after another to /api/contacts/telephony/events of a real
-  `demandhub serve`, each with an Idempotency-Key, on the same database engine.
+B (ours): 999 calls POSTed to /api/contacts/telephony/events of a real `demandhub serve`,
+  each with an Idempotency-Key, on the same database engine, by --clients closed-loop clients
+  (each sends its next call when the last is answered, over a kept-alive connection where the
+  server keeps it), so that with several clients the server's processes and the database's
+  group commit work across them. --http-workers N serves HTTP on N gunicorn sync workers, as
+  `demandhub serve --http-workers N` does (needs REDIS_URL); 0, one uvicorn process.
 
 Pairs run A B A B ... (who goes first alternates), each a few seconds; reported: min, median
 and max of the per-pair ratios B/A of commits per second. Then open-loop latency: calls sent
@@ -14,10 +18,13 @@ p50/p99, and the 10x p99 as a ratio of the normal p99.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> .venv/bin/python -m bench intake
     .venv/bin/python -m bench intake            # SQLite (embedded)
+    REDIS_URL=redis://127.0.0.1:6379/<n> .venv/bin/python -m bench intake \
+        --http-workers 2 --clients 4
 """
 # ruff: noqa: E501  (the pgbench script is SQL, one statement a line)
 
 import argparse
+import http.client
 import json
 import os
 import re
@@ -26,18 +33,20 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.clients import issue_token, offered, post_json  # noqa: E402
-from tests.e2e.server import running_demo_server  # noqa: E402
+from tests.e2e.server import free_port, running_demo_server  # noqa: E402
 
 EVENTS = "/api/contacts/telephony/events"
 
@@ -107,14 +116,70 @@ def sqlite_rate(path: Path, seconds: float) -> float:
         return count / seconds
 
 
-def http_rate(base_url: str, token: str, seconds: float) -> float:
-    count, end = 0, time.perf_counter() + seconds
-    while time.perf_counter() < end:
+class Client:
+    """One closed-loop client: one connection, kept alive while the server keeps it (uvicorn
+    does; gunicorn's sync workers close after each answer, and the client opens another)."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.token = token
+        self.conn: http.client.HTTPConnection | None = None
+
+    def offered(self) -> int:
         call_id = uuid.uuid4().hex[:20]
-        status, body = post_json(base_url, EVENTS, offered(call_id), token=token, key=call_id)
-        assert status == 200, (status, body)
-        count += 1
-    return count / seconds
+        body = json.dumps(offered(call_id)).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {self.token}",
+            "Idempotency-Key": call_id,
+        }
+        for attempt in range(2):  # a kept-alive connection the server closed meanwhile
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            try:
+                self.conn.request("POST", EVENTS, body, headers)
+                response = self.conn.getresponse()
+                response.read()
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = None
+                if attempt:
+                    raise
+                continue
+            if response.will_close:
+                self.conn.close()
+                self.conn = None
+            return response.status
+        raise AssertionError("unreachable")
+
+
+def http_rate(base_url: str, token: str, seconds: float, clients: int = 1) -> float:
+    """Calls answered per second by `clients` closed-loop clients over `seconds`."""
+    counts = [0] * clients
+    failures: list[int] = []
+    start = threading.Barrier(clients + 1)
+    end = [0.0]
+
+    def run(n: int) -> None:
+        client = Client(base_url, token)
+        start.wait()
+        while time.perf_counter() < end[0]:
+            status = client.offered()
+            if status != 200:
+                failures.append(status)
+                return
+            counts[n] += 1
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    end[0] = time.perf_counter() + seconds
+    start.wait()
+    for t in threads:
+        t.join()
+    assert not failures, failures
+    return sum(counts) / seconds
 
 
 def open_loop(
@@ -154,13 +219,34 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--seconds", type=float, default=3.0, help="per run (pgbench: whole s)")
     parser.add_argument("--normal-rate", type=float, default=2.0, help="calls/s, open loop")
     parser.add_argument("--latency-seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=1, help="closed-loop clients at once")
+    parser.add_argument(
+        "--http-workers",
+        type=int,
+        default=0,
+        help="gunicorn sync workers, as `demandhub serve --http-workers` (needs REDIS_URL); "
+        "0: one uvicorn process",
+    )
     args = parser.parse_args(argv)
+    if args.http_workers and not os.getenv("REDIS_URL"):
+        parser.error("--http-workers needs REDIS_URL, as `demandhub serve --http-workers` does")
     postgres = os.getenv("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     engine = "PostgreSQL (synchronous_commit on)" if postgres else "SQLite (WAL, synchronous=FULL)"
+    serving = (
+        f"{args.http_workers} gunicorn sync workers (WSGI)"
+        if args.http_workers
+        else "one uvicorn process (ASGI)"
+    )
+    options = (
+        ("--http-workers", str(args.http_workers), "--ws-port", str(free_port()))
+        if args.http_workers
+        else ()
+    )
     folder = Path(tempfile.mkdtemp(prefix="bench-intake-"))
-    with running_demo_server(folder, name=f"bench_intake_{os.getpid()}") as server:
+    name = f"bench_intake_{os.getpid()}"
+    with running_demo_server(folder, name=name, serve_options=options) as server:
         token = issue_token(server, "contact_gateway")
-        http_rate(server.base_url, token, 1.0)  # warm up
+        http_rate(server.base_url, token, 1.0, args.clients)  # warm up
         if postgres:
             assert server.database_url
             import psycopg
@@ -188,13 +274,16 @@ def main(argv: list[str]) -> None:
                 if who == "ref":
                     rates[who] = reference()
                 else:
-                    rates[who] = http_rate(server.base_url, token, args.seconds)
+                    rates[who] = http_rate(server.base_url, token, args.seconds, args.clients)
             ratios.append(rates["ours"] / rates["ref"])
             ours.append(rates["ours"])
             theirs.append(rates["ref"])
         normal = open_loop(server.base_url, token, args.normal_rate, args.latency_seconds)
         surge = open_loop(server.base_url, token, args.normal_rate * 10, args.latency_seconds)
-    print(f"engine: {engine}; {args.pairs} pairs of {args.seconds:g} s")
+    print(
+        f"engine: {engine}; server: {serving}; {args.clients} client(s); reference: one "
+        f"connection; {args.pairs} pairs of {args.seconds:g} s"
+    )
     print(
         "our contacts/s / reference commits/s: "
         f"min {min(ratios):.3f} median {statistics.median(ratios):.3f} max {max(ratios):.3f}"

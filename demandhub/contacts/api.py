@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Router, Schema
 
+from demandhub.accounts.auth import holding
 from demandhub.demand.training import exercise_of
 
 from . import queries
@@ -139,6 +140,7 @@ class MessageOut(Schema):
     summary="Receive a social media post, email or emergency SMS",
     description="Lands in the work queue as a contact of that channel; idempotent on "
     "(channel, external_id).",
+    auth=holding("contacts.receive_message"),  # the role before the body (403, not 422)
 )
 def message(request: HttpRequest, body: MessageIn) -> MessageOut:
     _require(request, "contacts.receive_message")

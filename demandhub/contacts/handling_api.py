@@ -9,11 +9,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from demandhub.accounts.auth import holding
+
 from .actions import record_outcome, set_location, take_next_contact
 from .models import Contact
 from .permissions import access_contact, can_work, channels_for
 
 router = Router(tags=["contacts"])
+# Handling work is for contact handlers: refused (403) before the body is read or the contact
+# looked up, for anyone else (an analyst may read contacts but never works them).
+HANDLERS = holding(any_of=("contacts.handle_contact", "contacts.handle_emergency_contact"))
 
 
 class ContactOut(Schema):
@@ -90,6 +95,7 @@ def _held(request: HttpRequest, pk: int) -> Contact:
     response={200: ContactOut, 204: None, 422: dict},
     summary="Answer the most urgent, longest-waiting contact on the caller's channels",
     description="204 when nothing waits. Contacts someone else holds are never taken.",
+    auth=HANDLERS,
 )
 def take_next(request: HttpRequest, body: TakeNextIn) -> HttpResponse:
     allowed = channels_for(request.user)  # type: ignore[arg-type]
@@ -109,6 +115,7 @@ def take_next(request: HttpRequest, body: TakeNextIn) -> HttpResponse:
     "/{int:pk}/location",
     response=ContactOut,
     summary="Set the location established with the caller (the handler who holds it)",
+    auth=HANDLERS,
 )
 def locate(request: HttpRequest, pk: int, body: LocationIn) -> ContactOut:
     contact = _held(request, pk)
@@ -128,6 +135,8 @@ def locate(request: HttpRequest, pk: int, body: LocationIn) -> ContactOut:
     "/{int:pk}/outcome",
     response=ContactOut,
     summary="Finish a contact the caller holds: raise an incident, record a crime, give advice...",
+    auth=HANDLERS,
+    url_name="contact_outcome",  # "outcome" is the crime API's
 )
 def outcome(request: HttpRequest, pk: int, body: OutcomeIn) -> ContactOut:
     contact = _held(request, pk)

@@ -176,6 +176,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("contacts.view_contact", raise_exception=True)
 def take(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _can_handle(request.user):  # before the contact is looked up (see _worked)
+        raise PermissionDenied
     contact = get_object_or_404(Contact, pk=pk)
     if not can_take(request.user, contact):  # type: ignore[arg-type]
         # A chat someone else accepted first: say so rather than 404 the operator.
@@ -194,6 +196,11 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _worked(request: HttpRequest, pk: int) -> Contact:
+    """The contact the caller holds, to work on. Only contact handlers work contacts: anyone
+    else (an analyst, a trainer, who may read them) is refused before the contact is looked
+    up, so the refusal does not depend on the record (403, not 404)."""
+    if not _can_handle(request.user):
+        raise PermissionDenied
     contact = access_contact(request.user, pk)  # type: ignore[arg-type]
     if not can_work(request.user, contact):  # type: ignore[arg-type]
         raise PermissionDenied

@@ -7,10 +7,10 @@ from django.utils import timezone
 class IdempotencyKey(models.Model):
     """The first answer given to a request carrying an Idempotency-Key (core/idempotency.py).
 
-    The unique (scope, key) constraint is what makes a retry safe: the row is inserted in the
-    same transaction as the work it guards, so a second request with the same key either waits
-    for the first to commit and then replays its answer, or (if the first rolled back) does the
-    work itself. Nothing here is ever half done.
+    The unique (scope, key) constraint is what makes a retry safe: the row is inserted once,
+    with the answer, at the end of the transaction that did the work it guards, so of two
+    requests with the same key only one commits; the other's INSERT fails, its work is rolled
+    back and it replays the committed answer. Nothing here is ever half done.
     """
 
     # sha256 of who asked (token or staff member, or "public") with the method and path: the

@@ -5,11 +5,16 @@ never needs its own authorisation for content and a restricted record cannot lea
 broadcast (../shared/STYLE.md 3.12).
 """
 
+import asyncio
 import json
 import logging
-from typing import Any
+import os
+import threading
+from collections.abc import Awaitable, Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, TypeVar
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -31,6 +36,110 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES = 2048
 
 
+# How long a publish may take before the caller stops waiting for it (it is logged as lost).
+PUBLISH_TIMEOUT = 5.0
+
+T = TypeVar("T")
+
+
+class _Loop:
+    """The process's own event loop, on a daemon thread, for code that has none (a WSGI worker,
+    a management command, a test): the channel layer keeps one connection per event loop
+    (channels_redis's pub/sub layer), so publishing through one long-lived loop reuses one
+    Redis connection for every publish of the process, where async_to_sync would build a new
+    thread, loop and connection for each. Started on first use, and again in a forked child
+    (gunicorn's workers), whose copy of the parent's thread does not run."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pid = 0
+        self.started = 0  # loops started in this process (tests count them)
+
+    def get(self) -> asyncio.AbstractEventLoop:
+        loop = self._loop
+        if loop is not None and self._pid == os.getpid():
+            return loop
+        with self._lock:
+            if self._loop is None or self._pid != os.getpid():
+                self._loop = self._start()
+                self._pid = os.getpid()
+            return self._loop
+
+    def _start(self) -> asyncio.AbstractEventLoop:
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            loop.call_soon(ready.set)
+            loop.run_forever()
+
+        threading.Thread(target=run, name="demandhub-realtime", daemon=True).start()
+        ready.wait()
+        self.started += 1
+        return loop
+
+    def forget(self) -> None:
+        """In a forked child: the parent's loop (and its connections) are not ours to use or
+        close; the next publish starts a loop of the child's own."""
+        self._loop, self._pid = None, 0
+
+
+LOOP = _Loop()
+os.register_at_fork(after_in_child=LOOP.forget)
+
+# Tasks started from inside a running event loop, held until done (asyncio keeps only weak
+# references to tasks).
+_background: set["asyncio.Task[Any]"] = set()
+
+
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The ASGI server's event loop when this is its sync code (a view run by sync_to_async):
+    publishing there shares the connection the websockets already use, and the in-memory layer
+    of the embedded server works only on the loop its consumers wait on."""
+    threadlocal = SyncToAsync.threadlocal
+    if getattr(threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop: asyncio.AbstractEventLoop | None = getattr(threadlocal, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() else None
+
+
+def run(
+    work: Callable[[], Awaitable[T]], *, timeout: float = PUBLISH_TIMEOUT, failed: str = ""
+) -> T | None:
+    """Run `work()` on the process's event loop and return its result: the ASGI server's loop
+    for its sync code, else the process's own (LOOP). Called from inside a running loop (async
+    code calling sync code), it is started there as a task and not waited for, so the loop is
+    never blocked: None, and a failure is logged as `failed`."""
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is not None:
+        task = running.create_task(work())  # type: ignore[arg-type]
+        _background.add(task)
+        task.add_done_callback(lambda t: _log_failure(t, failed))
+        return None
+    loop = _server_loop() or LOOP.get()
+
+    async def bounded() -> T:
+        return await asyncio.wait_for(work(), timeout)
+
+    future = asyncio.run_coroutine_threadsafe(bounded(), loop)
+    try:
+        return future.result(timeout + 1)
+    except FutureTimeout:
+        future.cancel()
+        raise TimeoutError(f"no answer from the channel layer within {timeout:g} s") from None
+
+
+def _log_failure(task: "asyncio.Task[Any]", failed: str) -> None:
+    _background.discard(task)
+    if not task.cancelled() and (error := task.exception()) is not None:
+        logger.error("%s", failed or "channel layer call failed", exc_info=error)
+
+
 def _publish(group: str, message: dict[str, Any], what: str) -> None:
     """Publish now. A channel layer that is down (Redis restarting) loses the notice, never the
     change: it is committed already, and consoles re-fetch what they show when their socket
@@ -38,10 +147,11 @@ def _publish(group: str, message: dict[str, Any], what: str) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    failed = f"live notice {what} on {group!r} not sent: channel layer unavailable"
     try:
-        async_to_sync(layer.group_send)(group, message)
+        run(lambda: layer.group_send(group, message), failed=failed)
     except Exception:
-        logger.exception("live notice %s on %r not sent: channel layer unavailable", what, group)
+        logger.exception("%s", failed)
 
 
 def send_now(group: str, kind: str, pk: int | str) -> None:
@@ -126,10 +236,12 @@ def close_user_sockets(user_pk: int) -> None:
         layer = get_channel_layer()
         if layer is None:
             return
+        failed = f"sockets of user {user_pk} not closed: channel layer unavailable"
+        message = {"type": "session.revoked"}
         try:
-            async_to_sync(layer.group_send)(user_group(user_pk), {"type": "session.revoked"})
+            run(lambda: layer.group_send(user_group(user_pk), message), failed=failed)
         except Exception:
-            logger.exception("sockets of user %s not closed: channel layer unavailable", user_pk)
+            logger.exception("%s", failed)
 
     transaction.on_commit(send)
 

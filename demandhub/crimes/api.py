@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from demandhub.accounts import need_to_know
+from demandhub.accounts.auth import holding
 from demandhub.forces.models import PolicingArea
 
 from . import actions, linking, queries
@@ -21,6 +22,11 @@ router = Router(tags=["crimes"])
 def _shown(crime: CrimeRecord) -> bool:
     """False for a restricted crime in a list (need_to_know.redact): reference only."""
     return not getattr(crime, "ntk_restricted", False)
+
+
+# The role is checked before the body is read or the crime looked up (403 before 422 or 404);
+# the record's own rules (its status, whose it is) follow in permissions.py.
+REVIEWERS = holding("crimes.review_crime")
 
 
 class CrimeOut(Schema):
@@ -112,12 +118,22 @@ def review_queue(request: HttpRequest) -> list[CrimeRecord]:
     )
 
 
-@router.get("/{int:pk}", response=CrimeOut, summary="A crime record")
+@router.get(
+    "/{int:pk}",
+    response=CrimeOut,
+    summary="A crime record",
+    auth=holding("crimes.view_crimerecord"),
+)
 def crime(request: HttpRequest, pk: int) -> CrimeRecord:
     return access_crime(_user(request), pk)
 
 
-@router.post("/{int:pk}/file", response=CrimeOut, summary="File with a reason and outcome code")
+@router.post(
+    "/{int:pk}/file",
+    response=CrimeOut,
+    summary="File with a reason and outcome code",
+    auth=REVIEWERS,
+)
 def file(request: HttpRequest, pk: int, body: FileIn) -> CrimeRecord:
     record = access_crime(_user(request), pk)
     if not can_review(_user(request), record):
@@ -127,7 +143,12 @@ def file(request: HttpRequest, pk: int, body: FileIn) -> CrimeRecord:
     )
 
 
-@router.post("/{int:pk}/allocate", response=CrimeOut, summary="Allocate to a policing area")
+@router.post(
+    "/{int:pk}/allocate",
+    response=CrimeOut,
+    summary="Allocate to a policing area",
+    auth=REVIEWERS,
+)
 def allocate(request: HttpRequest, pk: int, body: AllocateIn) -> CrimeRecord:
     record = access_crime(_user(request), pk)
     if not can_review(_user(request), record):
@@ -138,7 +159,13 @@ def allocate(request: HttpRequest, pk: int, body: AllocateIn) -> CrimeRecord:
     )
 
 
-@router.post("/{int:pk}/outcome", response=CrimeOut, summary="Close with a Home Office outcome")
+@router.post(
+    "/{int:pk}/outcome",
+    response=CrimeOut,
+    summary="Close with a Home Office outcome",
+    # The assigned officer or a sergeant of the area (permissions.can_investigate).
+    auth=holding(any_of=("crimes.investigate_crime", "crimes.assign_crime")),
+)
 def outcome(request: HttpRequest, pk: int, body: OutcomeIn) -> CrimeRecord:
     record = access_crime(_user(request), pk)
     if not can_investigate(_user(request), record):
@@ -152,7 +179,12 @@ def outcome(request: HttpRequest, pk: int, body: OutcomeIn) -> CrimeRecord:
     )
 
 
-@router.get("/{int:pk}/suggestions", response=list[SuggestionOut], summary="Possibly linked crimes")
+@router.get(
+    "/{int:pk}/suggestions",
+    response=list[SuggestionOut],
+    summary="Possibly linked crimes",
+    auth=holding("crimes.link_crime"),
+)
 def suggestions(request: HttpRequest, pk: int) -> list[dict[str, object]]:
     record = access_crime(_user(request), pk)
     if not request.user.has_perm("crimes.link_crime"):

@@ -37,6 +37,18 @@ from .permissions import (
 
 Check = Callable[[User, CrimeRecord], bool]
 
+# The permissions each check can ever say yes to (any one of them). _act asks for one before
+# the crime is looked up, so staff who could never pass are refused (403) whatever the record
+# and whatever they send; the check itself (the crime's status, whose it is) follows.
+ROLES_FOR: dict[Check, tuple[str, ...]] = {
+    can_review: ("crimes.review_crime",),
+    can_investigate: ("crimes.investigate_crime", "crimes.assign_crime"),
+    can_assign: ("crimes.assign_crime",),
+    can_edit_details: ("crimes.review_crime", "crimes.investigate_crime", "crimes.assign_crime"),
+    can_cancel: ("crimes.cancel_crime",),
+    can_link: ("crimes.link_crime",),
+}
+
 
 @require_GET
 @permission_required("crimes.review_crime", raise_exception=True)
@@ -251,10 +263,14 @@ def _act(
     allowed: Check,
     form_class: type[django_forms.Form],
     run: Callable[[CrimeRecord, dict[str, Any], User], str],
+    roles: tuple[str, ...] = (),
     **form_kwargs: Any,
 ) -> HttpResponse:
-    """Check, validate, run one action, say what happened, and go back to the crime."""
+    """Check, validate, run one action, say what happened, and go back to the crime. The role
+    first (`roles`, or ROLES_FOR the check: any one of them), then the record."""
     user: User = request.user  # type: ignore[assignment]
+    if not any(user.has_perm(p) for p in roles or ROLES_FOR[allowed]):
+        raise PermissionDenied
     crime = access_crime(user, pk)
     if not allowed(user, crime):
         raise PermissionDenied
@@ -300,6 +316,7 @@ def party(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required("crimes.review_crime", raise_exception=True)
 def request_info(request: HttpRequest, pk: int) -> HttpResponse:
     crime = access_crime(request.user, pk)  # type: ignore[arg-type]
     asked = completeness.questions_for_reporter(completeness.missing(queries.review_facts(crime)))
@@ -338,7 +355,8 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
             crime.status == CrimeRecord.Status.ALLOCATED and can_assign(user, crime)
         )
 
-    return _act(request, pk, allowed, f.AllocateForm, run)
+    roles = ("crimes.review_crime", "crimes.assign_crime")
+    return _act(request, pk, allowed, f.AllocateForm, run, roles=roles)
 
 
 @require_POST

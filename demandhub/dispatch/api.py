@@ -10,6 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
+from demandhub.accounts.auth import holding
 from demandhub.core.api_schemas import InvalidRequestOut
 
 from . import actions
@@ -91,6 +92,7 @@ def _parse(index: int, item: dict[str, Any]) -> Fix | FixOutcomeOut:
     "/positions",
     response={200: PositionsOut, 422: PositionsOut | InvalidRequestOut},
     summary="Report many units' positions in one request",
+    auth=holding("dispatch.report_position"),  # the role before the body (403, not 422)
 )
 def report_positions(request: HttpRequest, body: PositionsIn) -> JsonResponse:
     """Each item is accepted or refused on its own; 200 when any is accepted, 422 when none."""

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from demandhub.accounts.auth import holding
 from demandhub.core.api_schemas import InvalidRequestOut
 from demandhub.incidents.permissions import access_incident
 
@@ -153,6 +154,7 @@ def recommendations(request: HttpRequest, pk: int) -> RecommendationsOut:
     "/incidents/{int:pk}/assignments",
     response={201: list[AssignmentOut], 422: InvalidRequestOut},
     summary="Assign one or more units to an incident, all or none",
+    auth=holding("dispatch.assign_resource"),  # the role before the body (403, not 422)
 )
 def assign(request: HttpRequest, pk: int, body: AssignIn) -> JsonResponse:
     _require_dispatcher(request)

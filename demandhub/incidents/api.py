@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from demandhub.accounts.auth import holding
 from demandhub.demand.training import exercise_of
 
 from . import actions, grading, queries
@@ -91,7 +92,12 @@ def incidents(request: HttpRequest, query: Query[IncidentsQuery]) -> list[Incide
     return [incident_out(i) for i in found[:MAX_LISTED]]
 
 
-@router.get("/{int:pk}", response=IncidentOut, summary="One incident")
+@router.get(
+    "/{int:pk}",
+    response=IncidentOut,
+    summary="One incident",
+    auth=holding("incidents.view_incident"),
+)
 def incident(request: HttpRequest, pk: int) -> IncidentOut:
     return incident_out(access_incident(request.user, pk))  # type: ignore[arg-type]
 
@@ -100,11 +106,10 @@ def incident(request: HttpRequest, pk: int) -> IncidentOut:
     "/{int:pk}/grade",
     response=IncidentOut,
     summary="Record the THRIVE+ assessment and grade an open incident",
+    auth=holding("incidents.grade_incident"),  # the role before the body (403, not 422)
 )
 def grade(request: HttpRequest, pk: int, body: GradeIn) -> IncidentOut:
     found = access_incident(request.user, pk)  # type: ignore[arg-type]
-    if not request.user.has_perm("incidents.grade_incident"):
-        raise PermissionDenied
     if not can_grade(request.user, found):  # type: ignore[arg-type]
         raise HttpError(409, f"{found.reference} is not open for grading.")
     try:

@@ -54,3 +54,19 @@ class RetentionDone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.record_type}:{self.record_id}"
+
+
+class FileToRemove(models.Model):
+    """A file retention has to remove: written in the batch's transaction with the change that
+    makes the file unwanted, deleted once the file is gone. A run interrupted between its
+    batch's commit and the removal leaves the row, and the next run removes the file first
+    (retention.remove_queued_files), so no file outlives its record for more than one run."""
+
+    path = models.CharField(max_length=1024)  # absolute, as the batch resolved it
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.path

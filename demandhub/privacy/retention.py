@@ -4,7 +4,9 @@ Each batch is one transaction: the records change, each gets its own audit entry
 names the record type, rule and due date, never the personal data), anonymised ones get a
 RetentionDone row. An interrupted run keeps the batches it committed; the next run picks up
 the rest. Files are removed only after their batch commits, so a rolled-back batch never
-loses a file whose row survives.
+loses a file whose row survives: the batch queues them (FileToRemove, in its transaction)
+and removes them once it has committed; a run interrupted in between leaves them queued,
+and the next run removes what is queued before anything else.
 """
 
 from collections.abc import Callable, Iterator
@@ -21,8 +23,10 @@ from django.utils import timezone
 
 from demandhub import audit
 from demandhub.audit.models import Action
+from demandhub.contacts import conf as contacts_conf
 from demandhub.contacts.models import (
     AmlMessage,
+    Attachment,
     Contact,
     TelephonyEvent,
 )
@@ -36,7 +40,7 @@ from demandhub.scene.evidence import evidence_dir
 from demandhub.scene.models import Evidence
 
 from . import anonymise, holds, schedule
-from .models import RetentionDone
+from .models import FileToRemove, RetentionDone
 from .schedule import ANONYMISE, Rule
 
 BATCH_SIZE = 200
@@ -254,8 +258,14 @@ def dry_run(now: Any = None) -> list[Outcome]:
     return [outcome for _, _, outcome, _ in plan(now)]
 
 
+def queued_files() -> int:
+    """Files an earlier run queued and has not removed yet (it was interrupted)."""
+    return FileToRemove.objects.count()
+
+
 def apply(now: Any = None, batch_size: int = BATCH_SIZE) -> list[Outcome]:
     now = now or timezone.now()
+    remove_queued_files()  # what an interrupted run left, first
     outcomes = []
     for kind, rule, outcome, due in plan(now):
         for start in range(0, len(due), batch_size):
@@ -304,13 +314,42 @@ def _apply_batch(kind: RecordType, rule: Rule, pks: list[Any], now: Any) -> int:
                     **entry,
                 )
             done += 1
-        transaction.on_commit(lambda: _remove(files))
+        if files:
+            FileToRemove.objects.bulk_create(
+                FileToRemove(path=str(path), queued_at=now) for path in files
+            )
+            transaction.on_commit(remove_queued_files)
     return done
 
 
-def _remove(paths: list[Path]) -> None:
+def remove_queued_files() -> int:
+    """Remove every queued file, then forget it: the rows go only after their files, so an
+    interruption at any point leaves a row for each file that may still be there (removing
+    a file already gone is harmless). An upload another contact has stored since it was
+    queued (photos are stored once by their hash) is kept. Returns how many rows it cleared."""
+    queued = list(FileToRemove.objects.values_list("pk", "path"))
+    if not queued:
+        return 0
+    in_use = _uploads_in_use([Path(path) for _, path in queued])
+    for _, path in queued:
+        if Path(path) not in in_use:
+            Path(path).unlink(missing_ok=True)
+    FileToRemove.objects.filter(pk__in=[pk for pk, _ in queued]).delete()
+    return len(queued)
+
+
+def _uploads_in_use(paths: list[Path]) -> set[Path]:
+    root = Path(contacts_conf.uploads_dir())
+    relative = {}
     for path in paths:
-        path.unlink(missing_ok=True)
+        try:
+            relative[str(path.relative_to(root))] = path
+        except ValueError:
+            continue  # not an upload (scene evidence)
+    if not relative:
+        return set()
+    used = Attachment.objects.filter(stored_as__in=relative).values_list("stored_as", flat=True)
+    return {relative[name] for name in used}
 
 
 def data_dir() -> Path:

@@ -97,6 +97,8 @@ class DemoServer:
     database_url: str | None  # None: the SQLite file in the data folder
     log_path: Path
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    # More options for `demandhub serve`, e.g. ("--http-workers", "2", "--ws-port", "8001").
+    serve_options: tuple[str, ...] = ()
 
     @property
     def port(self) -> int:
@@ -106,7 +108,15 @@ class DemoServer:
         """Start `demandhub serve` (or `demo`) again and wait until /healthz answers 200."""
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "demandhub", command, "--port", str(self.port)],
+                [
+                    sys.executable,
+                    "-m",
+                    "demandhub",
+                    command,
+                    "--port",
+                    str(self.port),
+                    *(self.serve_options if command == "serve" else ()),
+                ],
                 env=self.env,
                 cwd=self.data_dir,
                 stdout=log,
@@ -231,7 +241,12 @@ def _identifier(text: str) -> str:
 
 @contextmanager
 def running_demo_server(
-    data_dir: Path, *, name: str, living: bool = False, env: dict[str, str] | None = None
+    data_dir: Path,
+    *,
+    name: str,
+    living: bool = False,
+    env: dict[str, str] | None = None,
+    serve_options: tuple[str, ...] = (),
 ) -> Iterator[DemoServer]:
     """`demandhub demo --no-serve` then `demandhub serve` on a free port, until the block ends.
 
@@ -240,7 +255,8 @@ def running_demo_server(
 
     `name` (unique within the test run, e.g. "e2e_gw0_shared") names the PostgreSQL database
     and the Redis channel prefix, so servers started by parallel workers never meet. `env`
-    adds or overrides settings (DATABASE_URL for a private PostgreSQL, REDIS_URL ...).
+    adds or overrides settings (DATABASE_URL for a private PostgreSQL, REDIS_URL ...);
+    `serve_options` are passed on to `demandhub serve` (--http-workers N needs REDIS_URL).
     """
     port = free_port()
     pg_url = _postgres_url()
@@ -267,6 +283,7 @@ def running_demo_server(
         env=server_env(data_dir, **extra),
         database_url=database_url,
         log_path=data_dir / "server.log",
+        serve_options=serve_options,
     )
     try:
         if not living:

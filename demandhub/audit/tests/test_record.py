@@ -70,3 +70,72 @@ def test_a_made_up_request_id_is_replaced_rather_than_stored(client, supervisor)
     event = Event.objects.get(action=Action.USER_LOGGED_IN)
     assert event.request_id == response.headers["X-Request-ID"]
     assert len(event.request_id) == 32
+
+
+def _entry_then_failure(supervisor, *, n: int) -> None:  # type: ignore[no-untyped-def]
+    with transaction.atomic():
+        audit.record(Action.USER_ROLES_CHANGED, actor=None, subject=supervisor, n=n)
+        raise RuntimeError("the change failed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_later_entries_of_a_transaction_reuse_the_head_the_first_read(supervisor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        entries = [
+            audit.record(Action.USER_ROLES_CHANGED, actor=None, subject=supervisor, n=n)
+            for n in range(3)
+        ]
+    statements = [q["sql"] for q in queries.captured_queries if "audit_event" in q["sql"]]
+    heads = [q["sql"] for q in queries.captured_queries if "audit_chain_head" in q["sql"]]
+
+    # One head read (on PostgreSQL audit_chain_head(), locking the chain), three inserts.
+    assert len(statements) + len(heads) == 4, queries.captured_queries
+    assert [e.prev_hash for e in entries[1:]] == [e.hash for e in entries[:-1]]
+    assert chain.verify(Event.objects.order_by("id")).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_in_a_rolled_back_savepoint_is_not_the_next_entrys_predecessor(supervisor):
+    with transaction.atomic():
+        kept = audit.record(Action.USER_ROLES_CHANGED, actor=None, subject=supervisor, n=1)
+        with pytest.raises(RuntimeError):
+            _entry_then_failure(supervisor, n=2)  # in a savepoint, rolled back
+        after = audit.record(Action.USER_ROLES_CHANGED, actor=None, subject=supervisor, n=3)
+    # And the next transaction starts from what was committed.
+    last = audit.record(Action.USER_ROLES_CHANGED, actor=None, subject=supervisor, n=4)
+
+    assert after.prev_hash == kept.hash
+    assert last.prev_hash == after.hash
+    assert Event.objects.filter(data__n=2).count() == 0
+    assert chain.verify(Event.objects.order_by("id")).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transactions_head_is_not_reused(supervisor):
+    kept = audit.record(Action.USER_ROLES_CHANGED, actor=None, subject=supervisor, n=1)
+    with pytest.raises(RuntimeError):
+        _entry_then_failure(supervisor, n=2)  # a transaction of its own, rolled back
+    after = audit.record(Action.USER_ROLES_CHANGED, actor=None, subject=supervisor, n=3)
+
+    assert after.prev_hash == kept.hash
+    assert chain.verify(Event.objects.order_by("id")).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_of_an_action_already_finished_is_read_again_not_reused(supervisor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        for n in range(2):
+            with transaction.atomic():  # two actions, each its own savepoint, released
+                audit.record(Action.USER_ROLES_CHANGED, actor=None, subject=supervisor, n=n)
+    head_reads = [
+        q for q in queries.captured_queries if "audit_chain_head" in q["sql"] or "DESC" in q["sql"]
+    ]
+
+    assert len(head_reads) == 2
+    assert chain.verify(Event.objects.order_by("id")).ok

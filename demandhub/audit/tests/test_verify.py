@@ -79,3 +79,26 @@ def test_two_entries_cannot_claim_the_same_predecessor(trail):
 
     with pytest.raises(DatabaseError), transaction.atomic():
         twin.save(force_insert=True)
+
+
+def test_a_recorded_head_shows_the_newest_entries_were_deleted(trail, capsys):
+    """A chain cut short at its end still verifies on its own; the head an earlier verify
+    printed, kept outside the database, shows the cut."""
+    call_command("audit", "verify")
+    recorded = capsys.readouterr().out.rsplit("head ", 1)[1].strip()
+    middle = trail[2].hash
+    call_command("audit", "verify", "--head", middle, "--head", recorded)  # both reached
+    assert "recorded head(s) reached: 2" in capsys.readouterr().out
+
+    execute("DELETE FROM audit_event WHERE id >= %s", [trail[3].pk])
+
+    call_command("audit", "verify")  # on its own, the shorter chain verifies
+    call_command("audit", "verify", "--head", middle)  # the cut came after this head
+    with pytest.raises(CommandError, match=f"does not reach the recorded head {recorded}") as e:
+        call_command("audit", "verify", "--head", recorded)
+    assert e.value.returncode == 1
+
+
+def test_a_head_of_no_chain_is_refused(trail):
+    with pytest.raises(CommandError, match="does not reach the recorded head"):
+        call_command("audit", "verify", "--head", "f" * 64)

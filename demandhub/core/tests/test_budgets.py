@@ -26,8 +26,11 @@ from demandhub.incidents.actions import raise_incident
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The audit chain: read the head (on PostgreSQL locking it in the same statement,
-# audit_chain_head()), insert the entry.
+# audit_chain_head()), insert the entry. A later entry in the same transaction reuses the head
+# the first read and locked: its insert only.
 AUDIT = 2
+AUDIT_AGAIN = 1
+SAVEPOINT = 2  # SAVEPOINT and RELEASE SAVEPOINT: an action's atomic block inside another
 MAX_CONSOLE_MESSAGE = 2048  # bytes
 
 
@@ -130,13 +133,51 @@ def test_a_new_999_call_from_telephony_is_one_commit_and_one_publish_per_group(
     # the token (read, last use stamped), its user's permissions (user, groups), the contact
     # looked up by call id, the gateway's running training exercise (if any), the contact
     # created and its first status row, the raw event, two audit entries (received; the
-    # call event). The new contact is not re-read, its one event not re-queried, and an event
-    # that changes nothing about it does not save it again.
-    assert len(budget.statements) == 9 + 2 * AUDIT, budget.statements
+    # call event, reusing the chain head the first read). The new contact is not re-read, its
+    # one event not re-queried, and an event that changes nothing about it does not save it
+    # again.
+    assert len(budget.statements) == 9 + AUDIT + AUDIT_AGAIN, budget.statements
     assert budget.commits == 1
     # The contact received and then updated by the event, and the two audit entries: one
     # transaction's notices go out together, one message per group.
     assert budget.published == {"contacts": 1, "audit": 1}
+
+
+def test_a_999_call_with_an_idempotency_key_adds_one_insert_carrying_the_answer(
+    budget, client, gateway_token
+):
+    """What bench/intake.py sends: the key is written once, with the answer, after the work."""
+    body = {"call_id": "B2", "event": "offered", "line": "999", "occurred_at": "2026-12-01T10:00Z"}
+    budget.commits, budget.published = 0, Counter()
+
+    def send() -> Any:
+        return client.post(
+            "/api/contacts/telephony/events",
+            json.dumps(body),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {gateway_token}", "Idempotency-Key": "b2"},
+        )
+
+    response = measure(budget, send)
+
+    assert response.status_code == 200
+    # As above, the action's transaction now a savepoint inside the key's (so that an error
+    # the view answers with a 4xx rolls the action back and still stores the answer), and
+    # the key's one INSERT, carrying the answer, last.
+    assert len(budget.statements) == 9 + AUDIT + AUDIT_AGAIN + SAVEPOINT + 1, budget.statements
+    assert budget.statements[-1].startswith('INSERT INTO "core_idempotencykey"')
+    assert budget.commits == 1
+    assert budget.published == {"contacts": 1, "audit": 1}
+
+    # A retry does the work again, loses the key's INSERT, rolls back and replays: nothing
+    # committed, nothing published.
+    budget.commits, budget.published = 0, Counter()
+    retry = measure(budget, send)
+
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.content == response.content
+    assert budget.commits == 0
+    assert budget.published == {}
 
 
 @pytest.fixture

@@ -84,3 +84,20 @@ def test_a_change_is_saved_and_answered_while_the_channel_layer_is_down(
     assert response.status_code == 200
     unit.refresh_from_db()
     assert unit.status == Resource.Status.UNAVAILABLE
+
+
+def test_probes_reuse_one_channel_on_the_processs_one_loop(client, settings):
+    """No per-request event loop, channel or (with Redis) connection: every probe of the
+    process sends through the same loop to the same channel."""
+    from channels.layers import get_channel_layer
+
+    from demandhub.core.tests.test_realtime import COUNTING
+
+    settings.CHANNEL_LAYERS = COUNTING
+    answers = [client.get("/healthz").status_code for _ in range(12)]
+
+    layer = get_channel_layer()
+    assert answers == [200] * 12
+    assert layer.channels_made == 1
+    assert len(layer.sent_on) == 12
+    assert set(layer.sent_on) == {realtime.LOOP.get()}

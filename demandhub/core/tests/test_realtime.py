@@ -1,12 +1,19 @@
 """Live notices: sent once the transaction commits, only to sockets allowed to hear them."""
 
+import asyncio
 import json
+import os
+import signal
+import threading
+import uuid
+from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.conf import settings as settings_module
 from django.db import transaction
 
 from demandhub import audit
@@ -212,3 +219,118 @@ async def test_a_console_hears_a_transactions_changes_message_as_one_frame(
         "changes": changes,
     }
     await communicator.disconnect()
+
+
+class CountingLayer(InMemoryChannelLayer):
+    """The in-memory layer, noting the event loop each publish ran on."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.loops: list[asyncio.AbstractEventLoop] = []
+        self.channels_made = 0
+        self.sent_on: list[asyncio.AbstractEventLoop] = []
+
+    async def new_channel(self, prefix: str = "specific.") -> str:
+        self.channels_made += 1
+        return await super().new_channel(prefix)
+
+    async def send(self, channel: str, message: dict[str, Any]) -> None:
+        self.sent_on.append(asyncio.get_running_loop())
+        await super().send(channel, message)
+
+    async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        self.loops.append(asyncio.get_running_loop())
+        await super().group_send(group, message)
+
+
+COUNTING = {"default": {"BACKEND": "demandhub.core.tests.test_realtime.CountingLayer"}}
+
+
+def test_publishes_from_sync_code_reuse_one_long_lived_event_loop(settings):
+    """Under WSGI (and in commands) there is no server loop: every publish of the process, from
+    any thread, goes through one loop on one thread, never a new loop (and, with Redis, a new
+    connection) per publish as async_to_sync made."""
+    settings.CHANNEL_LAYERS = COUNTING
+    realtime.send_now("resources", "resource.status", 0)  # the process's loop exists now
+    started = realtime.LOOP.started
+
+    def publish(n: int) -> None:
+        for i in range(10):
+            realtime.send_now("resources", "resource.status", n * 10 + i)
+
+    threads = [threading.Thread(target=publish, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    publish(3)
+    for t in threads:
+        t.join()
+
+    layer = get_channel_layer()
+    assert len(layer.loops) == 41
+    assert set(layer.loops) == {realtime.LOOP.get()}
+    assert realtime.LOOP.started == started  # no loop started for any of the 40
+
+
+def test_a_forked_child_publishes_on_a_loop_of_its_own(settings):
+    """gunicorn forks its workers: the parent's loop thread does not run in the child, so the
+    child starts one of its own on its first publish, and keeps it."""
+    settings.CHANNEL_LAYERS = COUNTING
+    realtime.send_now("resources", "resource.status", 0)
+    parent_loop = realtime.LOOP.get()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report, never return into pytest
+        signal.alarm(20)  # a hang fails the test rather than stalling the run
+        try:
+            for i in range(5):
+                realtime.send_now("resources", "resource.status", i)
+            loops = get_channel_layer().loops[1:]
+            ok = len(set(loops)) == 1 and loops[0] is not parent_loop and len(loops) == 5
+            os.write(write, b"ok" if ok else b"wrong loops")
+        finally:
+            os._exit(0)
+    os.close(write)
+    _, status = os.waitpid(pid, 0)
+    with os.fdopen(read, "rb") as answer:
+        assert answer.read() == b"ok"
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert realtime.LOOP.get() is parent_loop
+
+
+async def test_from_inside_a_running_loop_a_publish_does_not_block_it(settings):
+    settings.CHANNEL_LAYERS = COUNTING
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.group_add("resources", channel)
+
+    realtime.send_now("resources", "resource.status", 5)  # returns at once, sent as a task
+
+    assert await asyncio.wait_for(layer.receive(channel), timeout=2) == {
+        "type": "changed",
+        "kind": "resource.status",
+        "pk": "5",
+    }
+    assert layer.loops == [asyncio.get_running_loop()]
+
+
+@pytest.mark.skipif(not settings_module.REDIS_URL, reason="needs REDIS_URL")
+def test_with_redis_every_publish_of_the_process_goes_over_one_connection(settings):
+    import redis
+
+    name = f"dh-test-{uuid.uuid4().hex[:12]}"
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": settings_module.REDIS_URL, "client_name": name}],
+                "prefix": name,
+            },
+        }
+    }
+    for i in range(25):
+        realtime.send_now("resources", "resource.status", i)
+
+    with redis.Redis.from_url(settings_module.REDIS_URL) as client:
+        ours = [c for c in client.client_list() if c.get("name") == name]
+    assert len(ours) == 1
+    assert len(get_channel_layer()._layers) == 1  # one per-loop layer: one loop

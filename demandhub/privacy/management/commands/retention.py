@@ -43,6 +43,12 @@ class Command(BaseCommand):
     def apply(self, dry_run: bool, batch_size: int) -> None:
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
+        if queued := retention.queued_files():
+            # Left by a run interrupted between a batch's commit and removing its files.
+            self.stdout.write(
+                f"{queued} file(s) queued by an earlier run "
+                + ("would be removed first" if dry_run else "removed first")
+            )
         outcomes = retention.dry_run() if dry_run else retention.apply(batch_size=batch_size)
         verb = "would" if dry_run else "did"
         for o in outcomes:
