@@ -37,6 +37,10 @@ INTERNAL_ERROR = 1011
 
 COALESCE_SECONDS = 0.1
 MAX_FRAME_BYTES = 2048
+# The hub hands a frame to its consoles one after another; a socket that stops reading (its
+# write buffer full) would hold up the whole group on this node until the server's ping drops
+# it (uvicorn: 20 s + 20 s). Past this it is closed instead, and the others go on.
+SEND_TIMEOUT_SECONDS = 5.0
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +126,7 @@ class _Hub:
         self.layer = layer
         self.subscriptions: dict[str, _Subscription] = {}
         self.lock = asyncio.Lock()
+        self.closing: set[asyncio.Future[None]] = set()
 
     async def join(self, group: str, consumer: "LiveConsumer") -> _Subscription:
         async with self.lock:
@@ -191,8 +196,20 @@ class _Hub:
             if sends is None:
                 sends = [{"type": "websocket.send", "text": f} for f in frames(changes)]
             try:
-                for send in sends:
-                    await consumer.base_send(send)
+                async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+                    for send in sends:
+                        await consumer.base_send(send)
+            except TimeoutError:
+                logger.warning(
+                    "live group %r: a console took no frame for %s s; closing it",
+                    subscription.group,
+                    SEND_TIMEOUT_SECONDS,
+                )
+                subscription.consumers.pop(consumer, None)
+                # In a task of its own: the close frame may wait on the same stuck socket.
+                closing = asyncio.ensure_future(consumer.close_for_error())
+                self.closing.add(closing)  # held until done, so it is not collected mid-close
+                closing.add_done_callback(self.closing.discard)
             except Exception:
                 # That socket is closing (the client went away); its disconnect unregisters it.
                 logger.debug("live group %r: a console did not take its frame", subscription.group)

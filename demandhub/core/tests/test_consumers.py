@@ -4,6 +4,7 @@ These run on whichever channel layer the settings give: the in-memory one by def
 production RedisPubSubChannelLayer with REDIS_URL set.
 """
 
+import asyncio
 import json
 import logging
 
@@ -171,4 +172,39 @@ async def test_a_failing_reader_closes_its_consoles_with_1011(
     await _notify("incidents", 2)
     assert _unpack(await again.receive_output(timeout=2)) == ["2"]
     for communicator in [*sockets, audit, again]:
+        await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_console_that_stops_reading_is_closed_and_the_others_go_on(
+    supervisor_session_cookie, monkeypatch, caplog
+):
+    monkeypatch.setattr(consumers, "SEND_TIMEOUT_SECONDS", 0.2)
+    sockets = [await _open("/ws/live/incidents/", supervisor_session_cookie) for _ in range(3)]
+    subscription = consumers.hub_for(get_channel_layer()).subscriptions["incidents"]
+    stuck = next(iter(subscription.consumers))  # the first served: it would hold up the rest
+    real_send = stuck.base_send
+
+    async def never_takes_a_frame(message: dict) -> None:  # type: ignore[type-arg]
+        if message["type"] == "websocket.send":
+            await asyncio.Event().wait()
+        await real_send(message)
+
+    stuck.base_send = never_takes_a_frame
+    with caplog.at_level(logging.WARNING, logger="demandhub.core.consumers"):
+        await _notify("incidents", 1)
+        for communicator in sockets[1:]:
+            assert _unpack(await communicator.receive_output(timeout=2)) == ["1"]
+        assert await sockets[0].receive_output(timeout=2) == {
+            "type": "websocket.close",
+            "code": consumers.INTERNAL_ERROR,
+        }
+    assert "took no frame" in caplog.text
+    assert stuck not in subscription.consumers
+    assert len(subscription.consumers) == 2
+
+    await _notify("incidents", 2)
+    for communicator in sockets[1:]:
+        assert _unpack(await communicator.receive_output(timeout=2)) == ["2"]
+    for communicator in sockets:
         await communicator.disconnect()
