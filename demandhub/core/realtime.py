@@ -154,6 +154,14 @@ def _publish(group: str, message: dict[str, Any], what: str) -> None:
         logger.exception("%s", failed)
 
 
+def send(group: str, message: dict[str, Any], what: str) -> None:
+    """Send one channel-layer message to `group` now, on the process's event loop (run), for
+    the groups that carry content of their own (a chat's messages, scene signalling) rather
+    than the live notices. A layer that is down loses it, logged, and the caller carries on:
+    what it describes is stored, and those pages catch up when their socket reconnects."""
+    _publish(group, message, what)
+
+
 def send_now(group: str, kind: str, pk: int | str) -> None:
     """Publish one notice now (see _publish)."""
     _publish(group, {"type": "changed", "kind": kind, "pk": str(pk)}, f"{kind} {pk}")

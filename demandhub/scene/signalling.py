@@ -6,9 +6,9 @@ sockets join. Messages are relayed only between a link's group and its own incid
 
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
+
+from demandhub.core import realtime
 
 
 def link_group(link_id: int) -> str:
@@ -20,9 +20,7 @@ def incident_group(incident_id: int) -> str:
 
 
 def send_now(group: str, message: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, message)
+    realtime.send(group, message, f"{message.get('type', 'message')} on {group}")
 
 
 def send_on_commit(group: str, message: dict[str, Any]) -> None:

@@ -7,8 +7,6 @@ fetch again (by id, through the chat consumer's "sync").
 
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
@@ -39,9 +37,7 @@ def message_json(message: ChatMessage) -> dict[str, Any]:
 
 
 def _send(group: str, event: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, event)
+    realtime.send(group, event, f"{event['type']} on {group}")
 
 
 def announce_chat(message: ChatMessage) -> None:

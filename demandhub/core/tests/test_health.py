@@ -101,3 +101,20 @@ def test_probes_reuse_one_channel_on_the_processs_one_loop(client, settings):
     assert layer.channels_made == 1
     assert len(layer.sent_on) == 12
     assert set(layer.sent_on) == {realtime.LOOP.get()}
+
+
+def test_a_chat_message_is_kept_while_the_channel_layer_is_down(
+    db, settings, caplog, django_capture_on_commit_callbacks
+):
+    from demandhub.contacts.actions import post_chat_message, start_chat
+    from demandhub.contacts.models import ChatMessage
+
+    contact, _ = start_chat(name="Sam", first_message="Hello")
+    _unreachable_redis(settings)
+
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        post_chat_message(contact, body="Are you there?", by=None)  # does not raise
+
+    assert ChatMessage.objects.filter(contact=contact, body="Are you there?").count() == 1
+    assert f"chat.message on chat.{contact.pk}" in caplog.text
+    assert "not sent: channel layer unavailable" in caplog.text
