@@ -8,15 +8,38 @@ The server benchmarks (intake, live_updates, durability_kill, surge, serving) st
 remove them and their databases when done (serving starts gunicorn beside its server). At
 their defaults durability_kill (200 SIGKILL cycles) and surge (15 minutes of surge, as much
 of baseline) take half an hour or more each on a 2-core machine;
-`python -m bench durability_kill surge --quick` runs both briefly."""
+`python -m bench durability_kill surge --quick` runs both briefly.
+
+`python -m bench --suite` runs every benchmark once with the options in SUITE: the whole suite
+in about half an hour (the long ones in their short form), for the summary table in
+docs/benchmarks.md. Run it on DATABASE_URL's PostgreSQL with REDIS_URL set."""
 
 import importlib
 import pkgutil
 import sys
 from pathlib import Path
 
+# The whole suite's run: each benchmark's own options, chosen so the run fits in about half an
+# hour on a 2-core machine while every ratio still has at least 3 pairs behind it.
+SUITE: dict[str, list[str]] = {
+    "capacity_simulate": [],
+    "crimes_links": ["--queries", "100", "--pairs", "100"],
+    "dispatch_recommend": ["--quick"],
+    "durability_kill": ["--quick"],
+    "incidents_duplicates": [],
+    "intake": ["--pairs", "6", "--seconds", "2", "--latency-seconds", "8"],
+    "live_updates": ["--pairs", "6"],
+    "serving": ["--pairs", "6"],
+    "surge": ["--quick"],
+}
+
 
 def main(argv: list[str]) -> None:
+    if argv == ["--suite"]:
+        for name, options in SUITE.items():
+            print(f"== {name} {' '.join(options)}", flush=True)
+            importlib.import_module(f"bench.{name}").main(options)
+        return
     here = Path(__file__).parent
     first_option = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
     argv, options = argv[:first_option], [a for a in argv[first_option:] if a != "--"]
