@@ -10,12 +10,14 @@ their defaults durability_kill (200 SIGKILL cycles) and surge (15 minutes of sur
 of baseline) take half an hour or more each on a 2-core machine;
 `python -m bench durability_kill surge --quick` runs both briefly.
 
-`python -m bench --suite` runs every benchmark once with the options in SUITE: the whole suite
+`python -m bench --suite [name ...]` runs every benchmark (or those named) once, each in its
+own process, with the options in SUITE: the whole suite
 in about half an hour (the long ones in their short form), for the summary table in
 docs/benchmarks.md. Run it on DATABASE_URL's PostgreSQL with REDIS_URL set."""
 
 import importlib
 import pkgutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -35,10 +37,19 @@ SUITE: dict[str, list[str]] = {
 
 
 def main(argv: list[str]) -> None:
-    if argv == ["--suite"]:
+    if argv[:1] == ["--suite"]:
+        # Each in a process of its own: benchmarks set up Django and the environment (one runs
+        # on SQLite whatever DATABASE_URL says) in ways the next must not inherit.
+        failed = []
         for name, options in SUITE.items():
-            print(f"== {name} {' '.join(options)}", flush=True)
-            importlib.import_module(f"bench.{name}").main(options)
+            if argv[1:] and name not in argv[1:]:
+                continue
+            print(f"-- suite options for {name}: {' '.join(options) or '(defaults)'}", flush=True)
+            command = [sys.executable, "-m", "bench", name, *options]
+            if subprocess.run(command).returncode:  # noqa: S603 (our own interpreter and names)
+                failed.append(name)
+        if failed:
+            sys.exit(f"failed: {', '.join(failed)}")
         return
     here = Path(__file__).parent
     first_option = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))

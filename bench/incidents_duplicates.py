@@ -129,12 +129,12 @@ def timing(pairs: int, seed: int) -> list[float]:
     return ratios
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--n", type=int, default=20_000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     data = tempfile.mkdtemp(prefix="bench-dup-")
     os.environ["DEMANDHUB_DATA_DIR"] = data
     os.environ.pop("DATABASE_URL", None)
