@@ -25,6 +25,7 @@ from /healthz when the database refused a connection, say: a shared server's lim
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -140,6 +141,8 @@ def main(argv: list[str]) -> None:
         help="CONN_MAX_AGE for gunicorn (ASGI always runs 0; 60 shows persistent connections)",
     )
     args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        sys.exit("serving needs wrk on the PATH (Debian: apt-get install wrk)")
     postgres = os.getenv("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     folder = Path(tempfile.mkdtemp(prefix="bench-serving-"))
     results = {}
