@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
+from . import bearer
 from .models import ApiToken, hash_token
 from .sessions import State, session_state, touch
 
@@ -38,17 +39,13 @@ class BearerToken(_Requiring, HttpBearer):
     """`Authorization: Bearer dh_...` from accounts.ApiToken; the request acts as its user."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(secret_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
+        found = bearer.find(hash_token(token))
         if found is None:
             return None
         # At most one write a minute per token: devices report positions many times a minute.
         now = timezone.now()
         if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+            ApiToken.objects.filter(pk=found.token_id).update(last_used_at=now)
         request.user = found.user
         return self._permitted(found.user)
 

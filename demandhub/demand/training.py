@@ -51,6 +51,34 @@ def exercise_of(user: "User | None") -> "Exercise | None":
     return found
 
 
+def in_exercise_sql(user_id: str) -> str:
+    """SQL, true while the user whose id is the SQL `user_id` is the gateway of, or a trainee
+    in, a running exercise. The bearer-token statement (accounts/bearer.py) reads it with the
+    token, so a device outside any exercise (every real gateway) costs no look-up here."""
+    from .models import Exercise
+
+    q = _quote
+    table, trainees = Exercise._meta.db_table, Exercise.trainees.through._meta.db_table
+    # Names from the models' metadata and the caller's SQL: no value from outside.
+    return (
+        f"EXISTS (SELECT 1 FROM {q(table)} e WHERE e.status = '{Exercise.Status.RUNNING}'"  # noqa: S608
+        f" AND (e.gateway_id = {user_id} OR e.id IN"
+        f" (SELECT t.exercise_id FROM {q(trainees)} t WHERE t.user_id = {user_id})))"
+    )
+
+
+def known_outside_exercises(user: "User") -> None:
+    """Record that `user` is in no running exercise (as in_exercise_sql found), so
+    exercise_of answers without asking."""
+    user._running_exercise = {user.pk: None}  # type: ignore[attr-defined]
+
+
+def _quote(name: str) -> str:
+    from django.db import connection
+
+    return connection.ops.quote_name(name)
+
+
 def exercise_id_for(by: "User | None", *, made_from: Any = None) -> int | None:
     """The exercise a new record belongs to (its id): that of the record it is made from (a
     contact, an incident) when there is one, else that of whoever makes it."""
