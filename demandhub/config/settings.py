@@ -148,11 +148,12 @@ def database_settings() -> dict[str, object]:
         }
         db["CONN_MAX_AGE"] = None  # persistent: one connection per worker thread
     else:
-        # 0 by default: `demandhub serve` is ASGI, where Django runs a request's sync code on
-        # whichever thread is free, and persistent connections piled up one per thread
-        # (bench/serving.py; Django's docs say to disable them under ASGI). The WSGI workers
-        # of `serve --http-workers` set 60 for themselves: one connection per process.
-        db["CONN_MAX_AGE"] = int(os.getenv("CONN_MAX_AGE", "0"))
+        # Kept for a minute: under WSGI a sync worker serves one request at a time, and under
+        # ASGI the HTTP requests run on a fixed pool of threads (core/asgi_http.py), so either
+        # way a process holds one connection per thread instead of paying a connection set-up
+        # per request. (Django's own ASGI handler made a thread per request, where persistent
+        # connections piled up; its docs say to disable them there.)
+        db["CONN_MAX_AGE"] = int(os.getenv("CONN_MAX_AGE", "60"))
         db["CONN_HEALTH_CHECKS"] = True
     db["TEST"] = {"NAME": os.getenv("DEMANDHUB_TEST_DATABASE_NAME") or None}
     return db
