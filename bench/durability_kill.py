@@ -46,9 +46,6 @@ from tests.e2e.server import DemoServer, running_demo_server  # noqa: E402
 
 GUARD = 120  # seconds: a stuck phase stops the run instead of hanging it (not a timing)
 PREFIX = "K"  # call ids: K<sender>-<n> (the queries below say K% too)
-# One PostgreSQL session per request in flight, closed after it: with persistent connections
-# (CONN_MAX_AGE 60) each uvicorn request thread keeps its own, and a shared server runs out.
-SERVER_ENV = {"CONN_MAX_AGE": "0"}
 
 
 @dataclass
@@ -132,9 +129,7 @@ def run(
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-kill-")))
         database_url = stack.enter_context(private_database(label))
         server = stack.enter_context(
-            running_demo_server(
-                folder, name=label, env={**SERVER_ENV, "DATABASE_URL": database_url}
-            )
+            running_demo_server(folder, name=label, env={"DATABASE_URL": database_url})
         )
         db = None
         if server.database_url:

@@ -1,11 +1,11 @@
 """Django's HTTP through ASGI (uvicorn, as `demandhub serve` runs it) against a pool of WSGI
 workers (gunicorn sync workers), same app, same database, same requests.
 
-A: `demandhub serve` (uvicorn, one process, demandhub/config/asgi.py), CONN_MAX_AGE=0 as the
-   other server benchmarks run it (persistent connections are not safe under ASGI).
+A: `demandhub serve` (uvicorn, one process, demandhub/config/asgi.py: HTTP on a pool of
+   threads, each keeping its database connection, core/asgi_http.py), CONN_MAX_AGE 60.
 B: `gunicorn demandhub.config.wsgi:application --workers N` (sync workers, N = cores unless
    --wsgi-workers says otherwise), started in the same data folder with the same environment:
-   same settings, same database, same Redis; CONN_MAX_AGE=0 too unless --wsgi-conn-max-age.
+   same settings, same database, same Redis; CONN_MAX_AGE 60 too unless --wsgi-conn-max-age.
 Both run side by side; only one is loaded at a time. The load comes from wrk (Debian's `wrk`)
 in its own process: --connections open connections for --seconds, closed loop.
 
@@ -47,10 +47,6 @@ from tests.e2e.server import (  # noqa: E402
 )
 
 ME = "/api/accounts/me"
-# Under ASGI each request's synchronous code runs on a thread of its own, so persistent
-# connections (CONN_MAX_AGE 60, the default) pile up until a shared server refuses more
-# (docs/benchmarks.md, durability section); Django's documentation says to disable them there.
-SERVER_ENV = {"CONN_MAX_AGE": "0"}
 UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
 
 
@@ -137,8 +133,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "--wsgi-conn-max-age",
         type=int,
-        default=0,
-        help="CONN_MAX_AGE for gunicorn (ASGI always runs 0; 60 shows persistent connections)",
+        default=60,
+        help="CONN_MAX_AGE for gunicorn (0: a connection per request; ASGI runs the default, 60)",
     )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -147,7 +143,7 @@ def main(argv: list[str]) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-serving-"))
     results = {}
     with (
-        running_demo_server(folder, name=f"bench_serving_{os.getpid()}", env=SERVER_ENV) as asgi,
+        running_demo_server(folder, name=f"bench_serving_{os.getpid()}") as asgi,
         gunicorn_beside(asgi, args.wsgi_workers, args.wsgi_conn_max_age) as wsgi,
     ):
         token = issue_token(asgi, "contact_gateway")
@@ -165,7 +161,7 @@ def main(argv: list[str]) -> None:
             results[path] = runs
     print(
         f"database: {'PostgreSQL' if postgres else 'SQLite'}; {os.cpu_count()} cores; "
-        "A: uvicorn (ASGI), 1 process, CONN_MAX_AGE 0; B: gunicorn (WSGI), "
+        "A: uvicorn (ASGI), 1 process, CONN_MAX_AGE 60; B: gunicorn (WSGI), "
         f"{args.wsgi_workers} sync workers, CONN_MAX_AGE {args.wsgi_conn_max_age}; "
         f"wrk -c{args.connections}, {args.pairs} pairs of {args.seconds:g} s"
     )

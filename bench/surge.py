@@ -61,8 +61,6 @@ from tests.e2e.server import running_demo_server  # noqa: E402
 SURGE = 10.0
 SENDERS = 64
 PUBLIC = itertools.count(1)  # each member of the public's address, unique over the whole run
-# One PostgreSQL session per request in flight, closed after it (see durability_kill.py).
-SERVER_ENV = {"CONN_MAX_AGE": "0"}
 
 
 class PublicSender(Gateway):
@@ -197,9 +195,7 @@ def main(argv: list[str]) -> None:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-surge-")))
         database_url = stack.enter_context(private_database(label))
         server = stack.enter_context(
-            running_demo_server(
-                folder, name=label, env={**SERVER_ENV, "DATABASE_URL": database_url}
-            )
+            running_demo_server(folder, name=label, env={"DATABASE_URL": database_url})
         )
         token = issue_token(server, "contact_gateway")
         done = threading.Event()
