@@ -239,8 +239,17 @@ def test_a_reassign_choice_survives_live_refreshes_of_the_console(
     expect(waiting).to_have_count(3)
     expect(choose).to_have_value(fight)
 
+    # Back in the list and left there: the refresh waits 15 s at most, then keeps choice and focus.
+    choose.focus()
+    raise_grade_1("Domestic assault, caller now screaming", (52.1990, 0.1250), "Mill Road")
+    expect(incidents).to_have_attribute("data-refresh-held", "")
+    expect(waiting).to_have_count(4, timeout=25_000)
+    expect(choose).to_have_value(fight)
+    expect(choose).to_be_focused()
+
     # The kept choice is the one sent.
     choose.locator("xpath=ancestor::form").get_by_role("button", name="Reassign").click()
     expect(console.locator(f"#deployed-{fight} tr[data-call-sign='DOG01']")).to_be_visible()
     expect(console.locator(f"#incident-{fight}")).to_have_count(0)  # off the stack
+    expect(waiting).to_have_count(4)  # the incident DOG01 left is back on it
     screenshot(console, "reassigned")
