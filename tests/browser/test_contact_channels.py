@@ -9,6 +9,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from demandhub.forces import demo_data
+from tests.e2e.server import DemoServer
+
 from .conftest import NewPage, Screenshot
 from .staff import sign_in
 
@@ -125,3 +128,35 @@ def test_an_online_crime_report_with_a_photo_is_tracked(
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
     expect(page.locator("#public-status")).to_contain_text("Waiting to be looked at")
     screenshot(page, "3-tracking")
+
+
+# A finished 999 call with the location its handler set (finished: no test's queue serves it).
+ANSWERED_CALL = """
+from django.utils import timezone
+from demandhub.accounts.models import User
+from demandhub.contacts.models import Contact
+now = timezone.now()
+contact = Contact.objects.create(
+    channel="999", status="completed", caller_name="Map Test", offered_at=now, answered_at=now,
+    ended_at=now, outcome="advice_given", outcome_recorded_at=now,
+    handled_by=User.objects.get(username="call_handler"),
+    latitude=52.2053, longitude=0.1218, location_text="Market Hill", location_source="handler",
+)
+print(contact.pk)
+"""
+
+
+def test_a_contacts_map_shows_its_location_over_the_area_outlines(
+    page: Page, demo_server: DemoServer, screenshot: Screenshot
+):
+    made = demo_server.demandhub("shell", "-c", ANSWERED_CALL)
+    assert made.returncode == 0, made.stderr
+    sign_in(page, "call_handler")
+    page.goto(f"/contacts/{int(made.stdout.split()[-1])}/")
+    contact_map = page.locator("#contact-map")
+    expect(contact_map).to_be_visible()
+    # One outline per policing area (area-outlines.js), and the location marked over them.
+    areas = len(demo_data.AREAS)
+    expect(contact_map.locator(".leaflet-overlay-pane path")).to_have_count(areas + 1)
+    expect(contact_map.locator(".leaflet-tooltip", has_text="Market Hill")).to_have_count(1)
+    screenshot(page, "map")

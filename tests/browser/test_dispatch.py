@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from playwright.sync_api import Error as PlaywrightError
 
 from demandhub.incidents import grading
 from tests.e2e.server import DemoServer, running_demo_server
@@ -159,20 +158,98 @@ def test_a_grade_1_is_dispatched_from_the_console_and_the_crew_arrives(
     choose = row.get_by_label("Reassign DOG01 to")
     expect(choose.locator(f"option[value='{pk}']")).to_have_count(1)
     screenshot(console, "reassign-to")
-    # Done when DOG01 shows under the new incident (a live refresh may replace the message).
+    # A live refresh landing between the choice and the click keeps the choice (keep-choices.js).
+    choose.select_option(pk)
+    row.get_by_role("button", name="Reassign", exact=True).click()
     done = console.locator(f"#deployed-{pk} tr[data-call-sign='DOG01']")
-    for _ in range(3):  # a live refresh landing between the choice and the click resets it
-        try:
-            choose.select_option(pk, timeout=3_000)
-            row.get_by_role("button", name="Reassign", exact=True).click(timeout=3_000)
-            expect(done).to_be_visible(timeout=3_000)
-            break
-        except (AssertionError, PlaywrightError):
-            if done.count():
-                break
     expect(done).to_be_visible()
     expect(done.locator(".status")).to_have_text("Assigned")
     expect(waiting).to_have_count(0)
     expect(mdt.locator("section.deployment")).to_contain_text("Station Road", timeout=5_000)
     expect(mdt.locator(".mdt-status")).to_have_text("Assigned")
+    screenshot(console, "reassigned")
+
+
+DEPLOY_DOG01 = """
+from django.db import transaction
+from demandhub.accounts.models import User
+from demandhub.dispatch import actions, assignments
+from demandhub.dispatch.models import Resource
+from demandhub.incidents.models import Incident
+with transaction.atomic():
+    unit = actions.book_on(
+        Resource.objects.get(call_sign="DOG01"), by=User.objects.get(username="response_officer")
+    )
+    incident = Incident.objects.get(summary__startswith="Man threatening")
+    assignments.assign_resources(incident, [unit], by=User.objects.get(username="dispatcher"))
+"""
+
+
+def test_a_reassign_choice_survives_live_refreshes_of_the_console(
+    dispatch_server: DemoServer, browser: Browser, screenshot: Screenshot
+):
+    """A live update must not throw away the incident half-chosen in "Reassign to...": it waits
+    while the dispatcher is in the form, then the list refreshes with the choice kept."""
+    server = dispatch_server
+    handler = open_page(browser, server, "call_handler")
+    csrf = next(c["value"] for c in handler.context.cookies() if c["name"] == "csrftoken")
+
+    def raise_grade_1(*call: object) -> None:
+        raised = handler.request.post(
+            "/incidents/create/",
+            data=grade_1_call(*call),  # type: ignore[arg-type]
+            headers={"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": csrf},
+        )
+        assert raised.ok
+
+    raise_grade_1()
+    assert server.demandhub("shell", "-c", DEPLOY_DOG01).returncode == 0
+    raise_grade_1("Fight outside the station, one man down", (52.1943, 0.1371), "Station Road")
+
+    console = open_page(browser, server, "dispatcher", viewport={"width": 1500, "height": 950})
+    console.goto("/dispatch/")
+    expect(console.locator("#console-incidents .live-state")).to_have_text("live")
+    incidents = console.locator("#incidents")
+    waiting = incidents.locator("ol.stack li.incident")
+    expect(waiting).to_have_count(1)
+    fight = (waiting.first.get_attribute("id") or "").removeprefix("incident-")
+    choose = incidents.locator("ul.deployed tr[data-call-sign='DOG01']").get_by_label(
+        "Reassign DOG01 to"
+    )
+    choose.focus()  # the dispatcher has the list in hand
+    choose.select_option(fight)
+
+    # A live change while the dispatcher is choosing: the refresh waits, and says so.
+    raise_grade_1("Shoplifter detained by security, now violent", (52.2080, 0.1180), "Sidney St")
+    expect(incidents).to_have_attribute("data-refresh-held", "")
+    expect(waiting).to_have_count(1)
+    expect(choose).to_have_value(fight)
+    screenshot(console, "refresh-held")
+
+    # Focus leaves the form: the list refreshes at once and the choice is still made.
+    console.get_by_role("heading", name="Dispatcher console").click()
+    expect(waiting).to_have_count(2)
+    expect(incidents).not_to_have_attribute("data-refresh-held", "")
+    expect(choose).to_have_value(fight)
+    expect(choose.locator("option")).to_have_count(3)  # the new incident is offered too
+    screenshot(console, "refreshed-choice-kept")
+
+    # Another change with the choice made but focus elsewhere: refreshed at once, still kept.
+    raise_grade_1("Robbery at knifepoint, suspect on foot", (52.2000, 0.1300), "Hills Road")
+    expect(waiting).to_have_count(3)
+    expect(choose).to_have_value(fight)
+
+    # Back in the list and left there: the refresh waits 15 s at most, then keeps choice and focus.
+    choose.focus()
+    raise_grade_1("Domestic assault, caller now screaming", (52.1990, 0.1250), "Mill Road")
+    expect(incidents).to_have_attribute("data-refresh-held", "")
+    expect(waiting).to_have_count(4, timeout=25_000)
+    expect(choose).to_have_value(fight)
+    expect(choose).to_be_focused()
+
+    # The kept choice is the one sent.
+    choose.locator("xpath=ancestor::form").get_by_role("button", name="Reassign").click()
+    expect(console.locator(f"#deployed-{fight} tr[data-call-sign='DOG01']")).to_be_visible()
+    expect(console.locator(f"#incident-{fight}")).to_have_count(0)  # off the stack
+    expect(waiting).to_have_count(4)  # the incident DOG01 left is back on it
     screenshot(console, "reassigned")

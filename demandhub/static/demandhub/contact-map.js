@@ -21,11 +21,7 @@
     if (!viewSet) {
       // The view must be set before layers with tooltips are added.
       map.fitBounds(bounds.pad(0.5), { maxZoom: 14 });
-      areas.forEach(function (a) {
-        if (!a.boundary || !a.boundary.coordinates) return;
-        L.geoJSON(a.boundary, { style: { color: "#98a2b3", weight: 1, fillOpacity: 0.04 } })
-          .bindTooltip(a.name, { sticky: true }).addTo(map);
-      });
+      DemandHub.drawAreaOutlines(map, areas);
       viewSet = true;
     }
     map.invalidateSize();
