@@ -44,9 +44,7 @@ ACCESS: dict[str, object] = {
     "api-1.0.0:api-root": ALL_ROLES,
     "api-1.0.0:assign": {"dispatcher", "supervisor"},
     "api-1.0.0:chain_status": {"administrator", "analyst", "crime_registrar", "supervisor"},
-    # Who may not see units gets 404, as for a unit that does not exist (dispatch's own
-    # tests check the role: test_api.test_staff_who_cannot_see_resources_get_404).
-    "api-1.0.0:change_status": ALL_ROLES,
+    "api-1.0.0:change_status": {"dispatcher", "response_officer", "supervisor"},
     "api-1.0.0:contact_outcome": {"call_handler", "supervisor", "switchboard_operator"},
     "api-1.0.0:crime": {
         "analyst",
@@ -151,9 +149,18 @@ ACCESS: dict[str, object] = {
     "crimes:assign": {"sergeant"},
     "crimes:cancel": {"crime_registrar"},
     "crimes:close": {"investigating_officer", "sergeant"},
-    # A crime page: 404 for staff who may not see crimes, as for one that does not exist
-    # (crimes/tests/test_views.py checks the role).
-    "crimes:detail": ALL_ROLES,
+    # A restricted crime is 404 to those outside its need-to-know, as for one that does not
+    # exist (crimes/tests/test_views.py); staff without the role are refused (403).
+    "crimes:detail": {
+        "analyst",
+        "call_handler",
+        "crime_registrar",
+        "imu_reviewer",
+        "investigating_officer",
+        "sergeant",
+        "supervisor",
+        "switchboard_operator",
+    },
     "crimes:details": {"imu_reviewer", "investigating_officer", "sergeant"},
     "crimes:file": {"imu_reviewer"},
     "crimes:first_contact": {"investigating_officer", "sergeant"},
@@ -168,7 +175,16 @@ ACCESS: dict[str, object] = {
     "crimes:postings": {"administrator", "supervisor"},
     "crimes:request_information": {"imu_reviewer"},
     "crimes:sergeant": {"sergeant"},
-    "crimes:series": ALL_ROLES,
+    "crimes:series": {
+        "analyst",
+        "call_handler",
+        "crime_registrar",
+        "imu_reviewer",
+        "investigating_officer",
+        "sergeant",
+        "supervisor",
+        "switchboard_operator",
+    },
     "crimes:victim_care": {"investigating_officer", "sergeant"},
     "crimes:victim_update": {"investigating_officer", "sergeant"},
     "demand:end": {"trainer"},

@@ -347,6 +347,20 @@ class ReferenceCounter(models.Model):
         return f"{self.prefix} {self.day}: {self.last}"
 
 
+class RateLimitCount(models.Model):
+    """Requests counted for one rate-limit window (ratelimit.py) when the shared cache is the
+    database: each request adds one in a single upsert, where the database cache's incr is a
+    read then a write that concurrent requests interleave, losing counts. Rows past
+    expires_at are deleted as new windows open."""
+
+    key = models.CharField(max_length=255, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+
 class StaffState(models.Model):
     """What a member of staff on the floor is doing now, and since when (one row per person).
 

@@ -52,6 +52,28 @@ def key_decision_deadline(decided_at: datetime, *, enhanced: bool) -> datetime:
     return datetime.combine(due, time(23, 59, 59), tzinfo=LONDON)
 
 
+def subtract_working_days(day: date, n: int) -> date:
+    """The nth working day before `day` (n >= 1)."""
+    while n > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            n -= 1
+    return day
+
+
+def rescale_key_decision_deadline(due: datetime, *, enhanced: bool) -> datetime:
+    """A pending key-decision deadline set by key_decision_deadline() under the other
+    entitlement, recomputed for `enhanced` (earlier when it becomes enhanced, later when it
+    stops being). The deadline depends only on the working days after the decision's day, so
+    the last working day on or before that day (the one a deadline `n` working days later
+    names) stands for the decision exactly, and no decision time need be stored."""
+    n = KEY_DECISION_WORKING_DAYS[not enhanced]
+    decided_on = subtract_working_days(due.astimezone(LONDON).date(), n)
+    return key_decision_deadline(
+        datetime.combine(decided_on, time(12), tzinfo=LONDON), enhanced=enhanced
+    )
+
+
 def next_update_due(last_update_at: datetime, *, every_days: int) -> datetime:
     """When the next regular update is due, at the agreed frequency."""
     return last_update_at + timedelta(days=every_days)

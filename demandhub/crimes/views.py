@@ -172,6 +172,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permission_required("crimes.view_crimerecord", raise_exception=True)  # 403, as incidents' page
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     crime = access_crime(user, pk)
@@ -233,6 +234,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@permission_required("crimes.view_crimerecord", raise_exception=True)  # 403, as incidents' page
 def series(request: HttpRequest, pk: int) -> HttpResponse:
     crime = access_crime(request.user, pk)  # type: ignore[arg-type]
     linked = queries.linked_crimes(crime)

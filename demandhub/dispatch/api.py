@@ -142,7 +142,17 @@ def resources(request: HttpRequest) -> list[ResourceOut]:
     return [_resource_out(r, now, max_age) for r in resources_for_board()]
 
 
-@router.post("/resources/{int:pk}/status", response=ResourceOut, summary="Change a unit's status")
+@router.post(
+    "/resources/{int:pk}/status",
+    response=ResourceOut,
+    summary="Change a unit's status",
+    # The roles can_change_status can ever allow, before the body (403, not 422 or 404);
+    # whose unit it is follows.
+    auth=holding(
+        "dispatch.view_resource",
+        any_of=("dispatch.change_resource_status", "dispatch.crew_resource"),
+    ),
+)
 def change_status(request: HttpRequest, pk: int, body: StatusIn) -> ResourceOut:
     resource = access_resource(request.user, pk)  # type: ignore[arg-type]
     if not can_change_status(request.user, resource):  # type: ignore[arg-type]

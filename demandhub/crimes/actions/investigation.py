@@ -1,6 +1,6 @@
 """Investigation: lines of enquiry with owners and due dates, and closing with an outcome."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +10,7 @@ from demandhub.accounts.models import User
 from demandhub.audit.models import Action
 from demandhub.core import realtime
 
-from .. import outcomes, workflow
+from .. import outcomes, victims_code, workflow
 from ..errors import CrimeError, OutcomeNotAllowed, UnknownOutcome
 from ..models import CrimeRecord, InvestigationAction, VictimUpdate
 from .victims import tell_victim
@@ -79,6 +79,10 @@ def close_crime(
         if not can_use_tracking_page(crime):
             raise CrimeError("give the date the victim was told of the outcome")
     workflow.move(crime, Status.CLOSED, by=by, reason=note)
+    # Telling the victim the outcome tells them of every key decision awaiting them: the
+    # closing entry records the deadline it met, as a VictimUpdate does (tell_victim), so a
+    # deadline cleared by a date the victim was told elsewhere is not cleared unseen.
+    key_decision_due = crime.key_decision_due_at
     now = timezone.now()
     crime.outcome_code, crime.outcome_at, crime.outcome_by = outcome_code, now, by
     crime.save()
@@ -98,6 +102,19 @@ def close_crime(
         subject=crime,
         outcome=outcome_code,
         victim_told_on=victim_told_on,
+        **_key_decision_met(key_decision_due, told_on=victim_told_on),
     )
     realtime.announce("crimes", "crime.closed", crime.pk)
     return crime
+
+
+def _key_decision_met(due: datetime | None, *, told_on: date) -> dict[str, object]:
+    """The audit fields for a pending key decision met by the closing notification: its
+    deadline, and whether the victim was told by the end of the deadline's day."""
+    if due is None:
+        return {}
+    return {
+        "key_decision_met": True,
+        "key_decision_due": due,
+        "key_decision_in_time": told_on <= due.astimezone(victims_code.LONDON).date(),
+    }

@@ -118,6 +118,13 @@ def set_victim_care(
     crime = CrimeRecord.objects.select_for_update().get(pk=crime.pk)
     if not 1 <= update_every_days <= 90:
         raise CrimeError("agree an update frequency between 1 and 90 days")
+    key_decision_was_due = crime.key_decision_due_at
+    if key_decision_was_due is not None and enhanced != crime.enhanced_entitlement:
+        # The pending key decision is due as the new entitlement says (Victims' Code:
+        # 1 working day for enhanced rights, else 5), counted from the same decision.
+        crime.key_decision_due_at = victims_code.rescale_key_decision_deadline(
+            key_decision_was_due, enhanced=enhanced
+        )
     crime.enhanced_entitlement = enhanced
     crime.update_every_days = update_every_days
     last = crime.victim_updates.order_by("-given_at").values_list("given_at", flat=True).first()
@@ -125,13 +132,27 @@ def set_victim_care(
         crime.victim_update_due_at = victims_code.next_update_due(
             last or crime.assigned_at or timezone.now(), every_days=update_every_days
         )
-    crime.save(update_fields=["enhanced_entitlement", "update_every_days", "victim_update_due_at"])
+    crime.save(
+        update_fields=[
+            "enhanced_entitlement",
+            "update_every_days",
+            "victim_update_due_at",
+            "key_decision_due_at",
+        ]
+    )
+    rescaled: dict[str, object] = {}
+    if crime.key_decision_due_at != key_decision_was_due:
+        rescaled = {
+            "key_decision_was_due": key_decision_was_due,
+            "key_decision_due": crime.key_decision_due_at,
+        }
     audit.record(
         Action.CRIME_VICTIM_CARE_SET,
         actor=by,
         subject=crime,
         enhanced=enhanced,
         update_every_days=update_every_days,
+        **rescaled,
     )
     realtime.announce("crimes", "crime.changed", crime.pk)
     return crime

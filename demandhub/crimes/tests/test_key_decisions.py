@@ -12,6 +12,7 @@ from demandhub.crimes import queries
 from demandhub.crimes.actions import (
     allocate_crime,
     assign_crime,
+    close_crime,
     file_crime,
     record_key_decision,
     set_victim_care,
@@ -93,17 +94,18 @@ def test_a_later_decision_keeps_the_earlier_pending_deadline(
     assert [datetime.fromisoformat(e.data["due"]) for e in events] == [end_of(7), end_of(7)]
 
 
-def test_an_earlier_deadline_replaces_a_later_pending_one(
+def test_a_decision_after_becoming_enhanced_keeps_the_recomputed_earlier_deadline(
     clock, investigating, investigating_officer
 ):
     clock.set(FRIDAY)
     decide(investigating, investigating_officer)  # standard: Monday 7th
+    # Enhanced from now: Friday's decision is due by the end of Tuesday 1st (see below).
     set_victim_care(investigating, by=investigating_officer, enhanced=True, update_every_days=28)
-    clock.set(london(1))  # Tuesday
+    clock.set(london(1))  # Tuesday: on its own this decision would be due Wednesday 2nd
 
     record = decide(investigating, investigating_officer, "Suspect bailed")
 
-    assert record.key_decision_due_at == end_of(2)
+    assert record.key_decision_due_at == end_of(1)
 
 
 def test_an_overdue_deadline_stays_overdue_when_another_decision_follows(
@@ -194,3 +196,116 @@ def test_filing_on_the_tracking_page_tells_the_victim_at_once_within_the_deadlin
     assert (told.given_at, told.key_decision_due_at) == (FRIDAY, end_of(7))
     record.refresh_from_db()
     assert record.key_decision_due_at is None
+
+
+def test_becoming_enhanced_brings_a_pending_deadline_forward_audited(
+    clock, investigating, investigating_officer
+):
+    clock.set(FRIDAY)
+    decide(investigating, investigating_officer)  # standard: Monday 7th
+    clock.set(london(1))  # Tuesday: the victim is found to be vulnerable
+
+    set_victim_care(investigating, by=investigating_officer, enhanced=True, update_every_days=28)
+
+    investigating.refresh_from_db()
+    # One working day from Friday's decision: Tuesday 1st (bank holiday Monday skipped).
+    assert investigating.key_decision_due_at == end_of(1)
+    event = Event.objects.get(action=Action.CRIME_VICTIM_CARE_SET)
+    assert datetime.fromisoformat(event.data["key_decision_was_due"]) == end_of(7)
+    assert datetime.fromisoformat(event.data["key_decision_due"]) == end_of(1)
+
+
+def test_losing_enhanced_entitlement_moves_a_pending_deadline_later_audited(
+    clock, investigating, investigating_officer
+):
+    set_victim_care(investigating, by=investigating_officer, enhanced=True, update_every_days=28)
+    clock.set(FRIDAY)
+    decide(investigating, investigating_officer)  # enhanced: Tuesday 1st
+
+    set_victim_care(investigating, by=investigating_officer, enhanced=False, update_every_days=28)
+
+    investigating.refresh_from_db()
+    assert investigating.key_decision_due_at == end_of(7)
+    event = Event.objects.filter(action=Action.CRIME_VICTIM_CARE_SET).latest("id")
+    assert datetime.fromisoformat(event.data["key_decision_was_due"]) == end_of(1)
+    assert datetime.fromisoformat(event.data["key_decision_due"]) == end_of(7)
+
+
+def test_victim_care_unchanged_in_entitlement_leaves_a_pending_deadline_alone(
+    clock, investigating, investigating_officer
+):
+    clock.set(FRIDAY)
+    decide(investigating, investigating_officer)
+
+    set_victim_care(investigating, by=investigating_officer, enhanced=False, update_every_days=7)
+
+    investigating.refresh_from_db()
+    assert investigating.key_decision_due_at == end_of(7)
+    event = Event.objects.get(action=Action.CRIME_VICTIM_CARE_SET)
+    assert "key_decision_due" not in event.data
+
+
+def test_closing_with_the_date_the_victim_was_told_records_the_key_decision_it_met(
+    clock, imu_reviewer, cambridge, sergeant, investigating_officer
+):
+    clock.set(datetime(2026, 8, 27, 9, 0, tzinfo=LONDON))
+    record = assign_crime(  # no tracking page: the victim is told another way
+        allocate_crime(crime(), by=imu_reviewer, area=cambridge),
+        by=sergeant,
+        officer=investigating_officer,
+    )
+    clock.set(FRIDAY)
+    decide(record, investigating_officer)  # due Monday 7th
+    clock.set(london(3))
+
+    close_crime(record, by=sergeant, outcome_code="1", victim_told_on=date(2026, 9, 3))
+
+    record.refresh_from_db()
+    assert record.key_decision_due_at is None
+    data = Event.objects.get(action=Action.CRIME_CLOSED).data
+    assert data["key_decision_met"] is True
+    assert datetime.fromisoformat(data["key_decision_due"]) == end_of(7)
+    assert data["key_decision_in_time"] is True
+
+
+def test_closing_after_the_key_decision_deadline_records_it_was_met_late(
+    clock, imu_reviewer, cambridge, sergeant, investigating_officer
+):
+    clock.set(datetime(2026, 8, 27, 9, 0, tzinfo=LONDON))
+    record = assign_crime(
+        allocate_crime(crime(), by=imu_reviewer, area=cambridge),
+        by=sergeant,
+        officer=investigating_officer,
+    )
+    clock.set(FRIDAY)
+    decide(record, investigating_officer)  # due Monday 7th
+    clock.set(london(9))
+
+    close_crime(record, by=sergeant, outcome_code="18", victim_told_on=date(2026, 9, 8))
+
+    data = Event.objects.get(action=Action.CRIME_CLOSED).data
+    assert (data["key_decision_met"], data["key_decision_in_time"]) == (True, False)
+
+
+def test_closing_on_the_tracking_page_records_the_key_decision_its_update_met(
+    clock, investigating, investigating_officer
+):
+    clock.set(FRIDAY)
+    decide(investigating, investigating_officer)
+    clock.set(london(2))
+
+    close_crime(investigating, by=investigating_officer, outcome_code="1")
+
+    told = VictimUpdate.objects.get(crime=investigating, kind=Kind.OUTCOME)
+    assert told.key_decision_due_at == end_of(7)
+    data = Event.objects.get(action=Action.CRIME_CLOSED).data
+    assert datetime.fromisoformat(data["key_decision_due"]) == end_of(7)
+    assert data["key_decision_in_time"] is True
+
+
+def test_closing_with_no_key_decision_pending_records_none(
+    clock, investigating, investigating_officer
+):
+    close_crime(investigating, by=investigating_officer, outcome_code="1")
+
+    assert "key_decision_met" not in Event.objects.get(action=Action.CRIME_CLOSED).data

@@ -1,6 +1,6 @@
 """Victims' Code deadlines: working days skip weekends and England and Wales bank holidays."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -46,3 +46,18 @@ def test_a_late_evening_decision_counts_from_its_london_day():
     decided = datetime(2026, 5, 31, 23, 30, tzinfo=UTC)
 
     assert victims_code.key_decision_deadline(decided, enhanced=True).date() == date(2026, 6, 2)
+
+
+@pytest.mark.parametrize("enhanced", [True, False])
+def test_a_pending_deadline_rescaled_to_the_other_entitlement_is_the_one_the_decision_gives(
+    enhanced,
+):
+    # Every hour of 2026 and into 2027 (weekends, Easter, Christmas, New Year, clock changes).
+    start = datetime(2026, 1, 1, 0, 30, tzinfo=UTC)
+    for hours in range(0, 24 * 380, 1):
+        decided = start + timedelta(hours=hours)
+        due = victims_code.key_decision_deadline(decided, enhanced=enhanced)
+
+        rescaled = victims_code.rescale_key_decision_deadline(due, enhanced=not enhanced)
+
+        assert rescaled == victims_code.key_decision_deadline(decided, enhanced=not enhanced)

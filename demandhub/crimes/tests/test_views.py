@@ -30,7 +30,27 @@ def test_consoles_need_their_role(client, investigating_officer, outsider):
     assert client.get(reverse("crimes:sergeant")).status_code == 403
     assert client.get(reverse("crimes:mine")).status_code == 200
     client.force_login(outsider)
-    assert client.get(reverse("crimes:detail", args=[crime().pk])).status_code == 404
+    assert client.get(reverse("crimes:detail", args=[crime().pk])).status_code == 403
+
+
+@pytest.mark.parametrize("page", ["crimes:detail", "crimes:series"])
+def test_a_crime_page_refuses_staff_without_the_role_403_and_hides_need_to_know_as_404(
+    client, outsider, sergeant, page
+):
+    record = crime()
+    restricted = crime(offence_code="20A", summary="Sexual assault")  # restricted on recording
+    missing = restricted.pk + 1000
+
+    client.force_login(outsider)  # signed in, no role: told no, whichever record
+    assert [client.get(reverse(page, args=[pk])).status_code for pk in (record.pk, missing)] == [
+        403,
+        403,
+    ]
+
+    client.force_login(sergeant)  # the role, outside the restricted team: as if missing
+    assert client.get(reverse(page, args=[record.pk])).status_code == 200
+    assert client.get(reverse(page, args=[restricted.pk])).status_code == 404
+    assert client.get(reverse(page, args=[missing])).status_code == 404
 
 
 def test_a_filing_from_the_page_gives_the_outcome(client, imu_reviewer):

@@ -66,10 +66,30 @@ def test_a_crew_changes_its_own_unit_but_not_another(client, response_officer):
     assert other.status == Status.AVAILABLE
 
 
-def test_staff_who_cannot_see_resources_get_404(client, outsider):
-    unit = ResourceFactory()
-    client.force_login(outsider)
+def test_staff_without_the_role_get_403_before_their_body_is_read(client, outsider, analyst):
+    unit = ResourceFactory(status=Status.AVAILABLE)
+    missing = f"/api/dispatch/resources/{unit.pk + 1000}/status"
 
-    response = client.post(url(unit), {"status": "refreshment"}, content_type="application/json")
+    for user in (outsider, analyst):  # no role; sees units but never changes them
+        client.force_login(user)
+        answers = [
+            client.post(url(unit), {"status": "refreshment"}, content_type="application/json"),
+            client.post(url(unit), {}, content_type="application/json"),
+            client.post(missing, {"status": "refreshment"}, content_type="application/json"),
+        ]
+        assert [a.status_code for a in answers] == [403, 403, 403], user.username
+
+    unit.refresh_from_db()
+    assert unit.status == Status.AVAILABLE
+
+
+def test_a_unit_that_does_not_exist_is_a_404_to_a_dispatcher(client, dispatcher):
+    client.force_login(dispatcher)
+
+    response = client.post(
+        "/api/dispatch/resources/999999/status",
+        {"status": "refreshment"},
+        content_type="application/json",
+    )
 
     assert response.status_code == 404
