@@ -9,10 +9,12 @@ handler, as under WSGI, run by one hop onto a fixed pool of threads. Each thread
 database connection between requests (CONN_MAX_AGE), so a process holds at most
 DEMANDHUB_HTTP_THREADS connections for HTTP, and a slow request holds up only its own thread.
 
-Django's request_started/request_finished signals still fire, but on the event loop's side,
-where the pool threads' connections are not; so the check they would make (drop a connection
-that failed or outlived CONN_MAX_AGE, docs/operations.md) is made here, on the request's own
-thread, before and after it.
+Django's handler also wraps each request in a ThreadSensitiveContext, which starts a thread
+of its own for the request's signals and its response's close; here they run on asgiref's one
+sync thread instead (the one Channels' consumers use), so no thread is made per request.
+Those signals' check (drop a connection that failed or outlived CONN_MAX_AGE,
+docs/operations.md) concerns the pool threads' connections, so it is made here too, on the
+request's own thread, before and after it.
 """
 
 import os
@@ -33,6 +35,11 @@ class PooledASGIHandler(ASGIHandler):
     def __init__(self, threads: int = THREADS) -> None:
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="http")
         super().__init__()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        await self.handle(scope, receive, send)
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
