@@ -36,8 +36,10 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -45,6 +47,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import _cpu  # noqa: E402
 from tests.e2e.clients import issue_token, offered, post_json  # noqa: E402
 from tests.e2e.server import free_port, running_demo_server  # noqa: E402
 
@@ -267,14 +270,18 @@ def main(argv: list[str]) -> None:
                 return sqlite_rate(raw, args.seconds)
 
         ratios, ours, theirs = [], [], []
+        spent = {"ours": Spent(), "ref": Spent()}
+        assert server.process is not None
         for pair in range(args.pairs):
             order = ["ref", "ours"] if pair % 2 == 0 else ["ours", "ref"]
             rates = {}
             for who in order:
-                if who == "ref":
-                    rates[who] = reference()
-                else:
-                    rates[who] = http_rate(server.base_url, token, args.seconds, args.clients)
+                with spent[who].measuring(server.process.pid if who == "ours" else None, postgres):
+                    if who == "ref":
+                        rates[who] = reference()
+                    else:
+                        rates[who] = http_rate(server.base_url, token, args.seconds, args.clients)
+                spent[who].done += rates[who] * args.seconds
             ratios.append(rates["ours"] / rates["ref"])
             ours.append(rates["ours"])
             theirs.append(rates["ref"])
@@ -303,6 +310,63 @@ def main(argv: list[str]) -> None:
         )
     ratio = quantile(surge[0], 0.99) / quantile(normal[0], 0.99)
     print(f"p99 at 10x / p99 at normal: {ratio:.2f}")
+    report_cpu(spent, statistics.median(theirs), postgres)
+
+
+@dataclass
+class Spent:
+    """CPU seconds one side used over all its runs, and the contacts (or commits) it made."""
+
+    server: float = 0.0  # our server's processes (none for the reference)
+    database: float = 0.0  # the PostgreSQL cluster (0 on SQLite: it runs in the caller)
+    client: float = 0.0  # whoever sends: our HTTP clients (this process), pgbench, sqlite3
+    done: float = 0.0
+
+    @contextmanager
+    def measuring(self, server_pid: int | None, postgres: bool) -> Iterator[None]:
+        before = self._now(server_pid, postgres)
+        yield
+        after = self._now(server_pid, postgres)
+        self.server += after[0] - before[0]
+        self.database += after[1] - before[1]
+        self.client += after[2] - before[2]
+
+    @staticmethod
+    def _now(server_pid: int | None, postgres: bool) -> tuple[float, float, float]:
+        children = os.times()
+        return (
+            _cpu.tree(server_pid) if server_pid else 0.0,
+            _cpu.postgres() if postgres else 0.0,
+            # This process's threads (our clients, raw sqlite3) and the pgbench it waited for.
+            time.process_time() + children.children_user + children.children_system,
+        )
+
+    def per_item_ms(self) -> tuple[float, float, float, float]:
+        parts = (self.server, self.database, self.client)
+        return tuple(1000 * x / self.done for x in (*parts, sum(parts)))  # type: ignore[return-value]
+
+
+def report_cpu(spent: dict[str, Spent], reference_rate: float, postgres: bool) -> None:
+    """CPU per contact against CPU per reference commit, and what that means for cores: on
+    this machine our server, the database and the clients share the same cores, so the rate
+    is bound by the sum; on separate machines each part scales on its own."""
+    server, database, client, total = spent["ours"].per_item_ms()
+    _, ref_database, ref_client, ref_total = spent["ref"].per_item_ms()
+    print(
+        f"CPU per contact: server {server:.2f} ms, database {database:.2f} ms, "
+        f"clients {client:.2f} ms (total {total:.2f} ms)"
+    )
+    print(
+        f"CPU per reference commit: database {ref_database:.2f} ms, "
+        f"{'pgbench' if postgres else 'sqlite3 (in the caller)'} {ref_client:.2f} ms "
+        f"(total {ref_total:.2f} ms); ours / reference: {total / ref_total:.1f}x"
+    )
+    target = 0.5 if postgres else 0.25
+    print(
+        f"at {target:g} of the reference rate ({target * reference_rate:.0f}/s): "
+        f"{target * reference_rate * server / 1000:.1f} cores of server, "
+        f"{target * reference_rate * database / 1000:.1f} of database"
+    )
 
 
 if __name__ == "__main__":
