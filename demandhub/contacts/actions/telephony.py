@@ -33,9 +33,13 @@ def receive_call_event(raw: bytes, *, by: User | None) -> TelephonyEvent:
         return _reject(text, received_at, e.errors, by=by)
     # Two new events for the same call may race to create its contact; the loser's
     # transaction fails on the unique call id and simply runs again, finding the contact.
+    # An 'offered' event is nearly always a call's first, so its first try makes the contact
+    # without looking for one: a repeated 'offered' fails the same way and runs again.
     for attempt in range(3):
         try:
-            return _apply(event, text, received_at, by=by)
+            return _apply(
+                event, text, received_at, by=by, new_call=attempt == 0 and event.event == "offered"
+            )
         except IntegrityError:
             if attempt == 2:
                 raise
@@ -58,11 +62,20 @@ def _reject(
 
 @transaction.atomic
 def _apply(
-    event: telephony.CallEvent, text: str, received_at: object, *, by: User | None
+    event: telephony.CallEvent,
+    text: str,
+    received_at: object,
+    *,
+    by: User | None,
+    new_call: bool = False,
 ) -> TelephonyEvent:
+    """new_call: make the call's contact without looking for it first (IntegrityError if it
+    exists after all)."""
     channel = telephony.LINES[event.line]
     contact = (
-        Contact.objects.select_for_update()
+        None
+        if new_call
+        else Contact.objects.select_for_update()
         .filter(channel=channel, external_id=event.call_id)
         .first()
     )

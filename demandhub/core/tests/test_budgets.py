@@ -132,11 +132,11 @@ def test_a_new_999_call_from_telephony_is_one_commit_and_one_publish_per_group(
     assert response.status_code == 200
     # the token read with its account, the account's permissions and whether it is in a
     # running training exercise (one statement, accounts/bearer.py), its last use stamped,
-    # the contact looked up by call id, the contact created and its first status row, the raw
-    # event, two audit entries (received; the call event, reusing the chain head the first
-    # read). The new contact is not re-read, its one event not re-queried, and an event that
-    # changes nothing about it does not save it again.
-    assert len(budget.statements) == 6 + AUDIT + AUDIT_AGAIN, budget.statements
+    # the contact created (an 'offered' event is taken as a new call's, not looked up first)
+    # and its first status row, the raw event, two audit entries (received; the call event,
+    # reusing the chain head the first read). The new contact is not re-read, its one event
+    # not re-queried, and an event that changes nothing about it does not save it again.
+    assert len(budget.statements) == 5 + AUDIT + AUDIT_AGAIN, budget.statements
     assert budget.commits == 1
     # The contact received and then updated by the event, and the two audit entries: one
     # transaction's notices go out together, one message per group.
@@ -164,7 +164,7 @@ def test_a_999_call_with_an_idempotency_key_adds_one_insert_carrying_the_answer(
     # As above, the action's transaction now a savepoint inside the key's (so that an error
     # the view answers with a 4xx rolls the action back and still stores the answer), and
     # the key's one INSERT, carrying the answer, last.
-    assert len(budget.statements) == 6 + AUDIT + AUDIT_AGAIN + SAVEPOINT + 1, budget.statements
+    assert len(budget.statements) == 5 + AUDIT + AUDIT_AGAIN + SAVEPOINT + 1, budget.statements
     assert budget.statements[-1].startswith('INSERT INTO "core_idempotencykey"')
     assert budget.commits == 1
     assert budget.published == {"contacts": 1, "audit": 1}
