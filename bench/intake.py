@@ -230,7 +230,16 @@ def main(argv: list[str]) -> None:
         help="gunicorn sync workers, as `demandhub serve --http-workers` (needs REDIS_URL); "
         "0: one uvicorn process",
     )
+    parser.add_argument(
+        "--engine",
+        choices=["sqlite", "postgresql"],
+        help="sqlite: the embedded set-up whatever DATABASE_URL says; default: DATABASE_URL's",
+    )
     args = parser.parse_args(argv)
+    if args.engine == "sqlite":
+        os.environ.pop("DATABASE_URL", None)  # the server and the reference: SQLite files
+    elif args.engine == "postgresql" and not os.getenv("DATABASE_URL", "").startswith("postgres"):
+        parser.error("--engine postgresql needs DATABASE_URL=postgres://...")
     if args.http_workers and not os.getenv("REDIS_URL"):
         parser.error("--http-workers needs REDIS_URL, as `demandhub serve --http-workers` does")
     postgres = os.getenv("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
