@@ -14,6 +14,8 @@ from typing import TypeVar
 
 from django.utils import timezone
 
+from demandhub.crimes import victims_code
+
 PERIODS = ("day", "week", "month")
 # The national 999 standard: 90% answered within 10 seconds (../shared/DOMAIN.md section 4).
 EMERGENCY_ANSWER_SECONDS = 10
@@ -145,6 +147,9 @@ class CrimeRow:
     outcome_at: datetime | None
     cancelled: bool
     key_decision_due_at: datetime | None = None  # a key decision the victim awaits
+    victim_told_on: date | None = None  # the day the victim was told of the outcome
+    # The key-decision deadline closing the crime met (its crime.closed audit entry).
+    closed_key_decision_due_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -480,34 +485,50 @@ def outcomes_by_code(rows: Iterable[CrimeRow]) -> Counter[str]:
 
 @dataclass(frozen=True)
 class KeyDecisionDue:
-    """A deadline to tell a victim of a key decision; told_at is None while they wait."""
+    """A deadline to tell a victim of a key decision; told_at is None while they wait.
+    told_on is set instead when only the day is known: a crime closed with the date the
+    victim was told of its outcome, which tells them of the key decision awaiting them."""
 
     due_at: datetime
     told_at: datetime | None
+    told_on: date | None = None
 
 
 def key_decisions_due(
     crimes: Iterable[CrimeRow], updates: Iterable[UpdateRow]
 ) -> list[KeyDecisionDue]:
-    """Every key-decision deadline: met by an update (its given time), or still pending on a
-    crime that is not cancelled. Decisions awaiting the same update share its deadline, the
-    earliest, and count once."""
+    """Every key-decision deadline: met by an update (its given time), met by closing the
+    crime (the day the victim was told), or still pending on a crime that is not cancelled.
+    Decisions awaiting the same update share its deadline, the earliest, and count once."""
     told = [
         KeyDecisionDue(u.key_decision_due_at, u.given_at)
         for u in updates
         if u.key_decision_due_at is not None
+    ]
+    # Closing on the tracking page tells the victim with an outcome update, which met the
+    # deadline already: count the closing only when no update of the crime met the same one.
+    met_by_update = {(u.crime_pk, u.key_decision_due_at) for u in updates}
+    closed = [
+        KeyDecisionDue(due, None, told_on=c.victim_told_on)
+        for c in crimes
+        if (due := c.closed_key_decision_due_at) is not None
+        and c.victim_told_on is not None
+        and (c.pk, due) not in met_by_update
     ]
     waiting = [
         KeyDecisionDue(c.key_decision_due_at, None)
         for c in crimes
         if c.key_decision_due_at is not None and not c.cancelled
     ]
-    return told + waiting
+    return told + closed + waiting
 
 
 def key_decision_outcome(due: KeyDecisionDue, now: datetime) -> str:
-    """ "in_time" (told by the deadline), "late" (told after it), "overdue" (not told and the
-    deadline has passed) or "pending" (not told, deadline still ahead)."""
+    """ "in_time" (told by the deadline, or on or before its day when only the day is known),
+    "late" (told after it), "overdue" (not told and the deadline has passed) or "pending"
+    (not told, deadline still ahead)."""
+    if due.told_on is not None:
+        return "in_time" if victims_code.told_on_deadline_day(due.told_on, due.due_at) else "late"
     if due.told_at is not None:
         return "in_time" if due.told_at <= due.due_at else "late"
     return "overdue" if now > due.due_at else "pending"

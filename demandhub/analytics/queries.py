@@ -4,8 +4,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
+from demandhub.audit.models import Action, Event
 from demandhub.contacts.models import Contact, StaffState, StaffStateChange
 from demandhub.crimes.models import CrimeRecord, Review, VictimUpdate
 from demandhub.incidents.models import Incident, QualityReview, Resolution
@@ -120,7 +132,7 @@ INCIDENT_FIELDS = (
 CRIME_FIELDS = (
     "pk", "reported_at", "recording_deadline", "recording_decision", "recording_decided_at",
     "assigned_at", "update_every_days", "outcome_code", "outcome_at", "status",
-    "key_decision_due_at",
+    "key_decision_due_at", "victim_told_on", "closed_key_decision_due_at",
 )  # fmt: skip
 
 
@@ -176,13 +188,30 @@ def quality_rows(scope: Scope) -> list[kpis.QualityRow]:
     return [kpis.QualityRow(*r) for r in rows.values_list("reviewed_at", "score")]
 
 
+def _key_decision_met_by_closing() -> QuerySet[Event]:
+    """The crime.closed audit entry of the outer query's crime when closing it met a pending
+    key decision, with that deadline as `due`. Closing clears the crime's deadline, and when
+    the officer gives the date the victim was told (victim_told_on) no VictimUpdate keeps it:
+    this entry, written in the closing transaction, is the one record of it. A closed crime
+    is never closed again (workflow.NEXT), so there is at most one."""
+    return Event.objects.filter(
+        action=Action.CRIME_CLOSED,
+        subject_type=CrimeRecord._meta.label_lower,
+        subject_id=Cast(OuterRef("pk"), CharField()),
+        data__key_decision_met=True,
+    ).annotate(due=Cast(KT("data__key_decision_due"), DateTimeField()))
+
+
 def _crimes_in(scope: Scope) -> QuerySet[CrimeRecord]:
     """Crimes reported, finalised, due a victim update, or with a key-decision deadline
-    (pending, or met by an update) in the range."""
+    (pending, met by an update or met by closing) in the range."""
     key_decision_told = VictimUpdate.objects.filter(
         crime=OuterRef("pk"),
         key_decision_due_at__gte=scope.start,
         key_decision_due_at__lt=scope.end,
+    )
+    key_decision_closed = _key_decision_met_by_closing().filter(
+        due__gte=scope.start, due__lt=scope.end
     )
     in_range = (
         Q(reported_at__gte=scope.start, reported_at__lt=scope.end)
@@ -193,17 +222,27 @@ def _crimes_in(scope: Scope) -> QuerySet[CrimeRecord]:
         )
         | Q(key_decision_due_at__gte=scope.start, key_decision_due_at__lt=scope.end)
         | Exists(key_decision_told)
+        | Exists(key_decision_closed)
     )
     return counted_crimes().filter(_crime_filter(scope), in_range)
 
 
 def crime_rows(scope: Scope) -> list[kpis.CrimeRow]:
     """Crimes reported, finalised, under investigation or awaiting a key-decision update in
-    the range (one query)."""
-    rows = _crimes_in(scope).values_list(*CRIME_FIELDS)
+    the range, with the key-decision deadline closing each met (one query)."""
+    closed_due = _key_decision_met_by_closing().values("due")[:1]
+    rows = (
+        _crimes_in(scope)
+        .annotate(closed_key_decision_due_at=Subquery(closed_due, output_field=DateTimeField()))
+        .values_list(*CRIME_FIELDS)
+    )
     return [
         kpis.CrimeRow(
-            *r[:9], cancelled=r[9] == CrimeRecord.Status.CANCELLED, key_decision_due_at=r[10]
+            *r[:9],
+            cancelled=r[9] == CrimeRecord.Status.CANCELLED,
+            key_decision_due_at=r[10],
+            victim_told_on=r[11],
+            closed_key_decision_due_at=r[12],
         )
         for r in rows
     ]

@@ -7,8 +7,9 @@ every local console of the group. The consoles never join the live group themsel
 still join their user's group, for session revocation: UserSocketMixin). With 100 consoles a
 node this is one decode and one encode a notice instead of a hundred, and no per-console
 dispatch (Channels runs a database connection clean-up in a thread for every message a
-consumer dispatches). If the hub's reader fails (the channel layer errs), its consoles are
-closed with 1011 so the pages reconnect and re-fetch, rather than staying open and deaf.
+consumer dispatches). If the hub's reader fails (the channel layer errs) or is cancelled, its
+channel leaves the group and its consoles are closed with 1011 so the pages reconnect (to a new
+reader) and re-fetch, rather than staying open and deaf.
 
 Notices are coalesced per console: the first after a quiet spell goes out at once, as
 {"type": "changed", "kind", "pk"}; those arriving within COALESCE_SECONDS of the last frame wait
@@ -136,6 +137,9 @@ class _Hub:
                 await self.layer.group_add(group, channel)
                 subscription = _Subscription(group, channel)
                 subscription.reader = asyncio.ensure_future(self._read(subscription))
+                subscription.reader.add_done_callback(
+                    lambda _, subscription=subscription: self._reader_ended(subscription)
+                )
                 self.subscriptions[group] = subscription
             subscription.consumers[consumer] = None
             return subscription
@@ -175,7 +179,7 @@ class _Hub:
                     continue
                 await self._fan_out(subscription, changes)
         except asyncio.CancelledError:
-            raise
+            raise  # by _drop, or from outside: _reader_ended
         except Exception:
             logger.exception(
                 "live group %r: reading the channel layer failed; closing its %d console(s) "
@@ -185,6 +189,23 @@ class _Hub:
                 INTERNAL_ERROR,
             )
             await self._fail(subscription)
+
+    def _reader_ended(self, subscription: _Subscription) -> None:
+        """However the reader ended, its subscription must not stay registered: a reader that
+        failed has ended it already (_fail), and _drop (the last console left) has too. One
+        cancelled from outside, even before it first ran, is ended here as on a failure, so
+        its consoles reconnect to a new reader and its channel leaves the group."""
+        if self.subscriptions.get(subscription.group) is not subscription:
+            return
+        logger.warning(
+            "live group %r: its reader stopped; closing its %d console(s) with %d",
+            subscription.group,
+            len(subscription.consumers),
+            INTERNAL_ERROR,
+        )
+        ending = asyncio.ensure_future(self._fail(subscription))
+        self.closing.add(ending)  # held until done, so it is not collected midway
+        ending.add_done_callback(self.closing.discard)
 
     async def _fan_out(self, subscription: _Subscription, changes: list[dict[str, str]]) -> None:
         """Encode once; every console free to send now gets the same frames, the others queue
@@ -215,13 +236,19 @@ class _Hub:
                 logger.debug("live group %r: a console did not take its frame", subscription.group)
 
     async def _fail(self, subscription: _Subscription) -> None:
+        """End a subscription whose reader stopped: a later console gets a new one, the old
+        channel leaves the group first (so closing a console that errs cannot leave it behind
+        for every later reader to sit beside), then its consoles are closed."""
         if self.subscriptions.get(subscription.group) is subscription:
             del self.subscriptions[subscription.group]
         consumers = list(subscription.consumers)
         subscription.consumers.clear()
-        for consumer in consumers:
-            await consumer.close_for_error()
         await self._drop(subscription)
+        for consumer in consumers:
+            try:
+                await consumer.close_for_error()
+            except Exception:
+                logger.exception("live group %r: closing a console failed", subscription.group)
 
 
 # One hub per channel layer and event loop (uvicorn runs one loop a process; tests one a test).

@@ -52,6 +52,13 @@ def key_decision_deadline(decided_at: datetime, *, enhanced: bool) -> datetime:
     return datetime.combine(due, time(23, 59, 59), tzinfo=LONDON)
 
 
+def told_on_deadline_day(told_on: date, due: datetime) -> bool:
+    """Whether a victim told on `told_on`, a day with no time (the date an officer gives when
+    closing a crime), was told of a key decision due at `due` in time: by the end of the
+    deadline's day in London."""
+    return told_on <= due.astimezone(LONDON).date()
+
+
 def subtract_working_days(day: date, n: int) -> date:
     """The nth working day before `day` (n >= 1)."""
     while n > 0:

@@ -176,6 +176,64 @@ async def test_a_failing_reader_closes_its_consoles_with_1011(
 
 
 @pytest.mark.django_db(transaction=True)
+async def test_a_cancelled_reader_leaves_the_group_and_a_new_reader_takes_over(
+    supervisor_session_cookie, caplog
+):
+    layer = get_channel_layer()
+    hub = consumers.hub_for(layer)
+    sockets = [await _open("/ws/live/incidents/", supervisor_session_cookie) for _ in range(2)]
+    old = hub.subscriptions["incidents"]
+    assert _members(layer, "incidents") == {old.channel}
+
+    with caplog.at_level(logging.WARNING, logger="demandhub.core.consumers"):
+        old.reader.cancel()  # not by the hub: the last console did not leave
+        for communicator in sockets:
+            assert await communicator.receive_output(timeout=2) == {
+                "type": "websocket.close",
+                "code": consumers.INTERNAL_ERROR,
+            }
+    assert "its reader stopped" in caplog.text
+    assert "incidents" not in hub.subscriptions
+    assert _members(layer, "incidents") == set()
+    if hasattr(layer, "_get_layer"):  # Redis pub/sub: the channel's own subscription is gone
+        assert old.channel not in layer._get_layer().channels
+
+    # A reconnecting console starts a new reader, alone in the group, and hears it.
+    again = await _open("/ws/live/incidents/", supervisor_session_cookie)
+    new = hub.subscriptions["incidents"]
+    assert new is not old
+    assert _members(layer, "incidents") == {new.channel}
+    await _notify("incidents", 5)
+    assert _unpack(await again.receive_output(timeout=2)) == ["5"]
+    for communicator in [*sockets, again]:
+        await communicator.disconnect()
+    assert _members(layer, "incidents") == set()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_reader_cancelled_before_it_ran_leaves_nothing_behind(supervisor_session_cookie):
+    layer = get_channel_layer()
+    hub = consumers.hub_for(layer)
+    real_join = hub.join
+
+    async def join_then_cancel(group, consumer):  # type: ignore[no-untyped-def]
+        subscription = await real_join(group, consumer)
+        subscription.reader.cancel()  # before the reader's first step
+        return subscription
+
+    hub.join = join_then_cancel  # type: ignore[method-assign]
+    first = await _open("/ws/live/audit/", supervisor_session_cookie)
+    assert await first.receive_output(timeout=2) == {
+        "type": "websocket.close",
+        "code": consumers.INTERNAL_ERROR,
+    }
+    assert _members(layer, "audit") == set()
+    assert "audit" not in hub.subscriptions
+    hub.join = real_join  # type: ignore[method-assign]
+    await first.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
 async def test_a_console_that_stops_reading_is_closed_and_the_others_go_on(
     supervisor_session_cookie, monkeypatch, caplog
 ):

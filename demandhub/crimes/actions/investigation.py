@@ -116,5 +116,5 @@ def _key_decision_met(due: datetime | None, *, told_on: date) -> dict[str, objec
     return {
         "key_decision_met": True,
         "key_decision_due": due,
-        "key_decision_in_time": told_on <= due.astimezone(victims_code.LONDON).date(),
+        "key_decision_in_time": victims_code.told_on_deadline_day(told_on, due),
     }
