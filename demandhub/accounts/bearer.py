@@ -92,11 +92,11 @@ def find(secret_hash: str) -> Bearer | None:
             values[i] = convert(values[i], connection=connection)
     last_used_at, *user_values = values
     user = User.from_db(connection.alias, plan.user_fields, user_values)
-    granted = set(permissions.split(SEPARATOR)) if permissions else set()
-    # ModelBackend's own caches: has_perm reads these instead of two more statements. (A
-    # superuser's would be every permission, but has_perm never asks for a superuser's.)
-    user._perm_cache = granted  # type: ignore[attr-defined]
-    user._user_perm_cache = user._group_perm_cache = granted  # type: ignore[attr-defined]
+    if not user.is_superuser:  # who holds every permission, as ModelBackend lists them
+        granted = set(permissions.split(SEPARATOR)) if permissions else set()
+        # ModelBackend's own caches: has_perm reads these instead of two more statements.
+        user._perm_cache = granted  # type: ignore[attr-defined]
+        user._user_perm_cache = user._group_perm_cache = granted  # type: ignore[attr-defined]
     if not in_exercise:
         training.known_outside_exercises(user)
     return Bearer(token_id=token_id, last_used_at=last_used_at, user=user)

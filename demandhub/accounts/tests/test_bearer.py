@@ -77,3 +77,16 @@ def test_an_exercise_s_gateway_and_trainees_are_left_for_exercise_of_to_find(cal
         found = _found(secret)
         assert found is not None
         assert exercise_of(found.user) == exercise
+
+
+def test_a_superuser_s_token_lists_every_permission_as_django_does(db):
+    root = UserFactory(username="root", roles=[], is_superuser=True)
+    _, secret = issue_token(root, by=None, name="admin script")
+
+    found = _found(secret)
+
+    assert found is not None
+    assert found.user.get_all_permissions() == {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.select_related("content_type")
+    }
