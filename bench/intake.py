@@ -73,6 +73,21 @@ END;
 """
 
 
+# --reference schema: the rows one 999 call writes, into Demand Hub's own tables (their
+# indexes, constraints and triggers included), as the server's INSERTs have them; the audit
+# hashes are random, so the bench database's audit chain is broken by design (it is dropped).
+SCHEMA_SCRIPT = """\\set n random(1, 2000000000)
+BEGIN;
+INSERT INTO contacts_contact (channel, status, priority, reference, external_id, parent_id, caller_name, caller_number, caller_number_as_given, caller_email, caller_handle, network_address, subject, message, report_kind, report_details, offered_at, answered_at, ended_at, abandoned_at, handled_by_id, outcome, outcome_agency, outcome_reason, outcome_recorded_at, incident_id, latitude, longitude, location_text, location_source, public_token_hash, exercise_id) VALUES ('999', 'queued', 0, '', 'S' || :n || '-' || :client_id || '-' || txid_current(), NULL, '', '+447700900123', '07700900123', '', '', '', '', '', '', '{}'::jsonb, now(), NULL, NULL, NULL, NULL, '', '', '', NULL, NULL, NULL, NULL, '', '', '', NULL);
+INSERT INTO contacts_statuschange (contact_id, old_status, new_status, changed_at, changed_by_id, reason) VALUES (currval(pg_get_serial_sequence('contacts_contact', 'id')), '', 'queued', now(), NULL, '');
+INSERT INTO audit_event (occurred_at, actor_id, action, subject_type, subject_id, data, ip_address, request_id, prev_hash, hash) VALUES (now(), NULL, 'contact.received', 'contacts.contact', currval(pg_get_serial_sequence('contacts_contact', 'id'))::text, '{"channel": "999", "reference": "", "external_id": "S"}'::jsonb, '127.0.0.1', md5(random()::text), md5(random()::text) || md5(random()::text), md5(random()::text) || md5(random()::text));
+INSERT INTO contacts_telephonyevent (received_at, raw, status, error, line, call_id, event, occurred_at, dedupe_key, contact_id) VALUES (now(), '{"call_id": "S", "event": "offered", "line": "999", "occurred_at": "2026-12-03T10:00:00Z", "cli": "07700900123"}', 'applied', '', '999', 'S' || :n, 'offered', now(), '999|S' || :n || '-' || txid_current() || '|offered', currval(pg_get_serial_sequence('contacts_contact', 'id')));
+INSERT INTO audit_event (occurred_at, actor_id, action, subject_type, subject_id, data, ip_address, request_id, prev_hash, hash) VALUES (now(), NULL, 'contact.call_updated', 'contacts.contact', currval(pg_get_serial_sequence('contacts_contact', 'id'))::text, '{"event": "offered", "call_id": "S", "line": "999", "changes": []}'::jsonb, '127.0.0.1', md5(random()::text), md5(random()::text) || md5(random()::text), md5(random()::text) || md5(random()::text));
+INSERT INTO core_idempotencykey (scope, key, fingerprint, method, path, created_at, status, content_type, location, body) VALUES (md5(random()::text), 'S' || :n || '-' || txid_current(), md5(random()::text), 'POST', '/api/contacts/telephony/events', now(), 200, 'application/json', '', '\\x7b7d'::bytea);
+END;
+"""
+
+
 def pgbench_rate(database_url: str, seconds: float, script: Path) -> float:
     done = subprocess.run(  # noqa: S603
         # PostgreSQL's client tools on the PATH
@@ -231,6 +246,13 @@ def main(argv: list[str]) -> None:
         "0: one uvicorn process",
     )
     parser.add_argument(
+        "--reference",
+        choices=["bare", "schema"],
+        default="bare",
+        help="PostgreSQL: pgbench's rows in bare tables (bare) or the call's rows in our own "
+        "tables with their indexes (schema)",
+    )
+    parser.add_argument(
         "--engine",
         choices=["sqlite", "postgresql"],
         help="sqlite: the embedded set-up whatever DATABASE_URL says; default: DATABASE_URL's",
@@ -268,7 +290,7 @@ def main(argv: list[str]) -> None:
                     if statement.strip():
                         conn.execute(statement)  # type: ignore[call-overload]
             script = folder / "intake.sql"
-            script.write_text(PGBENCH_SCRIPT)
+            script.write_text(SCHEMA_SCRIPT if args.reference == "schema" else PGBENCH_SCRIPT)
 
             def reference() -> float:
                 return pgbench_rate(server.database_url or "", args.seconds, script)
