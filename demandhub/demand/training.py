@@ -8,7 +8,7 @@ trainee may be using (their running exercise's records instead of live ones).
 
 from typing import TYPE_CHECKING, Any, Self
 
-from django.db import models
+from django.db import connection, models
 
 if TYPE_CHECKING:
     from demandhub.accounts.models import User
@@ -57,11 +57,11 @@ def in_exercise_sql(user_id: str) -> str:
     token, so a device outside any exercise (every real gateway) costs no look-up here."""
     from .models import Exercise
 
-    q = _quote
+    q = connection.ops.quote_name
     table, trainees = Exercise._meta.db_table, Exercise.trainees.through._meta.db_table
     # Names from the models' metadata and the caller's SQL: no value from outside.
     return (
-        f"EXISTS (SELECT 1 FROM {q(table)} e WHERE e.status = '{Exercise.Status.RUNNING}'"  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {q(table)} e WHERE e.status = '{Exercise.Status.RUNNING.value}'"  # noqa: S608
         f" AND (e.gateway_id = {user_id} OR e.id IN"
         f" (SELECT t.exercise_id FROM {q(trainees)} t WHERE t.user_id = {user_id})))"
     )
@@ -71,12 +71,6 @@ def known_outside_exercises(user: "User") -> None:
     """Record that `user` is in no running exercise (as in_exercise_sql found), so
     exercise_of answers without asking."""
     user._running_exercise = {user.pk: None}  # type: ignore[attr-defined]
-
-
-def _quote(name: str) -> str:
-    from django.db import connection
-
-    return connection.ops.quote_name(name)
 
 
 def exercise_id_for(by: "User | None", *, made_from: Any = None) -> int | None:
