@@ -1,9 +1,11 @@
 """Intake over HTTP against the database's own limit.
 
 A (reference): the database committing the equivalent inserts with nothing in front of it:
-  PostgreSQL: `pgbench -n -c1 -T <s> -f <script>` (one transaction: a contact row, the raw
-  telephony event, two audit rows), synchronous_commit on;
-  SQLite: raw sqlite3 commits of the same rows (WAL, synchronous=FULL), one connection.
+  PostgreSQL: `pgbench -n -c1 -T <s> -f <script>`, synchronous_commit on: one transaction
+  of a contact row, the raw telephony event and two audit rows in bare tables (--reference
+  bare, the default), or the six rows a call writes into Demand Hub's own tables, with their
+  indexes and constraints (--reference schema);
+  SQLite: raw sqlite3 commits of the bare rows (WAL, synchronous=FULL), one connection.
 B (ours): 999 calls POSTed to /api/contacts/telephony/events of a real `demandhub serve`,
   each with an Idempotency-Key, on the same database engine, by --clients closed-loop clients
   (each sends its next call when the last is answered, over a kept-alive connection where the
@@ -14,10 +16,12 @@ B (ours): 999 calls POSTed to /api/contacts/telephony/events of a real `demandhu
 Pairs run A B A B ... (who goes first alternates), each a few seconds; reported: min, median
 and max of the per-pair ratios B/A of commits per second. Then open-loop latency: calls sent
 on a fixed schedule (normal load, then 10x) with latency taken from the scheduled send time,
-p50/p99, and the 10x p99 as a ratio of the normal p99.
+p50/p99, and the 10x p99 as a ratio of the normal p99. Last, the CPU each side spent per
+contact or commit over all its runs (bench/_cpu.py: our server's processes, the PostgreSQL
+cluster, the clients), which says what bounds the rates.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> .venv/bin/python -m bench intake
-    .venv/bin/python -m bench intake            # SQLite (embedded)
+    .venv/bin/python -m bench intake            # SQLite (embedded); or --engine sqlite
     REDIS_URL=redis://127.0.0.1:6379/<n> .venv/bin/python -m bench intake \
         --http-workers 2 --clients 4
 """
