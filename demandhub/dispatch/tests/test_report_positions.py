@@ -194,12 +194,13 @@ def test_a_report_costs_the_same_queries_for_one_unit_as_for_forty(
         assert post(client, token, fixes).status_code == 200
 
     report(1)  # the token's last-used stamp is written at most once a minute; take it now
-    # token; user and group permissions; the areas' box; lock the units; insert the track
-    # (ON CONFLICT DO NOTHING: no read of the fixes the track already has); update the units;
-    # audit (head hash, with the chain lock on PostgreSQL; insert); plus the savepoint pair
-    # the test transaction turns the action's atomic block into (the audit entry takes no
-    # savepoint of its own). 12 before the unique (unit, recorded time) constraint.
-    expected = 11
+    # the token with its account's permissions (one statement, accounts/bearer.py); the
+    # areas' box; lock the units; insert the track (ON CONFLICT DO NOTHING: no read of the
+    # fixes the track already has); update the units; audit (head hash, with the chain lock
+    # on PostgreSQL; insert); plus the savepoint pair the test transaction turns the action's
+    # atomic block into (the audit entry takes no savepoint of its own). 12 before the unique
+    # (unit, recorded time) constraint, 11 before the one-statement token.
+    expected = 9
     with django_assert_num_queries(expected, exact=True):
         report(1)
     with django_assert_num_queries(expected, exact=True):
@@ -219,7 +220,7 @@ def test_a_retried_batch_stores_nothing_and_costs_one_statement_less_than_a_new_
 
     # As a new report, less the units' update (nothing moves): the insert is sent and
     # stores nothing. Before the constraint a retry read the stored fixes instead.
-    with django_assert_num_queries(10, exact=True):
+    with django_assert_num_queries(8, exact=True):
         again = post(client, token, fixes)
 
     assert again.json() == first.json()
