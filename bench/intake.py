@@ -5,7 +5,8 @@ A (reference): the database committing the equivalent inserts with nothing in fr
   of a contact row, the raw telephony event and two audit rows in bare tables (--reference
   bare, the default), or the six rows a call writes into Demand Hub's own tables, with their
   indexes and constraints (--reference schema);
-  SQLite: raw sqlite3 commits of the bare rows (WAL, synchronous=FULL), one connection.
+  SQLite: raw sqlite3 commits (WAL, synchronous=FULL), one connection, of the bare rows, or
+  (--reference schema) of the call's six rows into a copy of the server's database file.
 B (ours): 999 calls POSTed to /api/contacts/telephony/events of a real `demandhub serve`,
   each with an Idempotency-Key, on the same database engine, by --clients closed-loop clients
   (each sends its next call when the last is answered, over a kept-alive connection where the
@@ -25,7 +26,7 @@ cluster, the clients), which says what bounds the rates.
     REDIS_URL=redis://127.0.0.1:6379/<n> .venv/bin/python -m bench intake \
         --http-workers 2 --clients 4
 """
-# ruff: noqa: E501  (the pgbench script is SQL, one statement a line)
+# ruff: noqa: E501, S608  (the reference scripts are SQL, one statement a line, of constants)
 
 import argparse
 import http.client
@@ -90,6 +91,51 @@ INSERT INTO audit_event (occurred_at, actor_id, action, subject_type, subject_id
 INSERT INTO core_idempotencykey (scope, key, fingerprint, method, path, created_at, status, content_type, location, body) VALUES (md5(random()::text), 'S' || :n || '-' || txid_current(), md5(random()::text), 'POST', '/api/contacts/telephony/events', now(), 200, 'application/json', '', '\\x7b7d'::bytea);
 END;
 """
+
+
+# --reference schema on SQLite: the same six rows, by raw sqlite3, into a copy of the server's
+# database file (its tables, indexes and data), each audit row after a read of the chain head.
+CONTACT_COLUMNS = "channel, status, priority, reference, external_id, parent_id, caller_name, caller_number, caller_number_as_given, caller_email, caller_handle, network_address, subject, message, report_kind, report_details, offered_at, answered_at, ended_at, abandoned_at, handled_by_id, outcome, outcome_agency, outcome_reason, outcome_recorded_at, incident_id, latitude, longitude, location_text, location_source, public_token_hash, exercise_id"
+SQLITE_SCHEMA_ROWS = (
+    f"INSERT INTO contacts_contact ({CONTACT_COLUMNS}) VALUES ('999', 'queued', 0, '', :key, NULL, '', '+447700900123', '07700900123', '', '', '', '', '', '', '{{}}', :now, NULL, NULL, NULL, NULL, '', '', '', NULL, NULL, NULL, NULL, '', '', '', NULL)",
+    "INSERT INTO contacts_statuschange (contact_id, old_status, new_status, changed_at, changed_by_id, reason) VALUES (:contact, '', 'queued', :now, NULL, '')",
+    "audit",
+    "INSERT INTO contacts_telephonyevent (received_at, raw, status, error, line, call_id, event, occurred_at, dedupe_key, contact_id) VALUES (:now, :raw, 'applied', '', '999', :key, 'offered', :now, :key || '|offered', :contact)",
+    "audit",
+    "INSERT INTO core_idempotencykey (scope, key, fingerprint, method, path, created_at, status, content_type, location, body) VALUES (:hash, :key, :hash, 'POST', '/api/contacts/telephony/events', :now, 200, 'application/json', '', X'7b7d')",
+)
+SQLITE_AUDIT_ROW = "INSERT INTO audit_event (occurred_at, actor_id, action, subject_type, subject_id, data, ip_address, request_id, prev_hash, hash) VALUES (:now, NULL, 'contact.received', 'contacts.contact', :contact, '{\"channel\": \"999\"}', '127.0.0.1', :key, :prev, :hash)"
+
+
+def sqlite_schema_rate(path: Path, seconds: float) -> float:
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        count, end = 0, time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            key = uuid.uuid4().hex
+            values = {
+                "key": key,
+                "now": datetime.now(UTC).isoformat(sep=" "),
+                "raw": json.dumps(offered(key)),
+                "contact": None,
+            }
+            db.execute("BEGIN IMMEDIATE")
+            for statement in SQLITE_SCHEMA_ROWS:
+                # Random 64-character hashes: unique where the schema says so (prev_hash).
+                values["hash"] = uuid.uuid4().hex + uuid.uuid4().hex
+                if statement == "audit":
+                    prev = db.execute("SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1")
+                    prev.fetchone()
+                    values["prev"] = uuid.uuid4().hex + uuid.uuid4().hex
+                    statement = SQLITE_AUDIT_ROW
+                cursor = db.execute(statement, values)
+                if values["contact"] is None:
+                    values["contact"] = cursor.lastrowid
+            db.execute("COMMIT")
+            count += 1
+        return count / seconds
 
 
 def pgbench_rate(database_url: str, seconds: float, script: Path) -> float:
@@ -253,8 +299,9 @@ def main(argv: list[str]) -> None:
         "--reference",
         choices=["bare", "schema"],
         default="bare",
-        help="PostgreSQL: pgbench's rows in bare tables (bare) or the call's rows in our own "
-        "tables with their indexes (schema)",
+        help="the reference's rows in bare tables (bare) or the call's six rows in our own "
+        "tables with their indexes (schema: pgbench into the server's PostgreSQL database, "
+        "or raw sqlite3 into a copy of its SQLite file)",
     )
     parser.add_argument(
         "--engine",
@@ -300,8 +347,16 @@ def main(argv: list[str]) -> None:
                 return pgbench_rate(server.database_url or "", args.seconds, script)
         else:
             raw = folder / "raw.sqlite3"
+            if args.reference == "schema":
+                with (
+                    closing(sqlite3.connect(folder / "demandhub.sqlite3")) as source,
+                    closing(sqlite3.connect(raw)) as copy,
+                ):
+                    source.backup(copy)
 
             def reference() -> float:
+                if args.reference == "schema":
+                    return sqlite_schema_rate(raw, args.seconds)
                 return sqlite_rate(raw, args.seconds)
 
         ratios, ours, theirs = [], [], []

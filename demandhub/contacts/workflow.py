@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from demandhub.accounts.models import User
+from demandhub.core.inserts import insert
 
 from .errors import TransitionNotAllowed
 from .models import Contact, StatusChange
@@ -24,13 +25,15 @@ OPEN = frozenset({Status.QUEUED, Status.IN_PROGRESS})
 
 def start(contact: Contact, *, by: User | None, reason: str = "") -> StatusChange:
     """Record the first status of a newly created contact (its trail starts here)."""
-    return StatusChange.objects.create(
-        contact=contact,
-        old_status="",
-        new_status=contact.status,
-        changed_at=timezone.now(),
-        changed_by=by,
-        reason=reason,
+    return insert(
+        StatusChange(
+            contact=contact,
+            old_status="",
+            new_status=contact.status,
+            changed_at=timezone.now(),
+            changed_by=by,
+            reason=reason,
+        )
     )
 
 
@@ -41,13 +44,15 @@ def move(contact: Contact, to: str, *, by: User | None, reason: str = "") -> Sta
     """
     if to not in NEXT[contact.status]:
         raise TransitionNotAllowed(contact.status, to)
-    change = StatusChange.objects.create(
-        contact=contact,
-        old_status=contact.status,
-        new_status=to,
-        changed_at=timezone.now(),
-        changed_by=by,
-        reason=reason,
+    change = insert(
+        StatusChange(
+            contact=contact,
+            old_status=contact.status,
+            new_status=to,
+            changed_at=timezone.now(),
+            changed_by=by,
+            reason=reason,
+        )
     )
     contact.status = to
     return change

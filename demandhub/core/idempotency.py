@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, IntegrityError, transaction
 
+from .inserts import insert
 from .models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
@@ -89,16 +90,18 @@ def once(
             if answer.status >= 500:
                 transaction.set_rollback(True)
             else:
-                IdempotencyKey.objects.create(
-                    scope=scope,
-                    key=key,
-                    fingerprint=fingerprint,
-                    method=method,
-                    path=path[:500],
-                    status=answer.status,
-                    body=answer.body,
-                    content_type=answer.content_type[:200],
-                    location=answer.location[:2000],
+                insert(
+                    IdempotencyKey(
+                        scope=scope,
+                        key=key,
+                        fingerprint=fingerprint,
+                        method=method,
+                        path=path[:500],
+                        status=answer.status,
+                        body=answer.body,
+                        content_type=answer.content_type[:200],
+                        location=answer.location[:2000],
+                    )
                 )
                 return answer
     except IntegrityError:

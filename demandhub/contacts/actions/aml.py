@@ -6,7 +6,7 @@ A handset position is stored as a candidate on the contact; only the handler's c
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -89,18 +89,32 @@ def receive_aml(raw: str, *, by: User | None, transport: str, sender: str = "") 
     return message
 
 
+# The table's name is the model's; every value is a parameter.
+_WAITING_SQL = (
+    f"SELECT id FROM {AmlMessage._meta.db_table} WHERE status = %s AND device_number = %s "  # noqa: S608
+    "AND received_at >= %s AND received_at <= %s ORDER BY id"
+)
+
+
 def attach_waiting_aml(contact: Contact) -> int:
     """Attach unmatched AML from the caller's number that arrived shortly before the 999
     call was reported (handsets often send it as the call connects). The caller owns the
     transaction. Returns how many were attached."""
     window = conf.aml_match_window()
-    waiting = AmlMessage.objects.filter(
-        status=AmlMessage.Status.UNMATCHED,
-        device_number=contact.caller_number,
-        received_at__gte=contact.offered_at - window,
-        received_at__lte=contact.offered_at + window,
-    )
-    ids = list(waiting.values_list("pk", flat=True))
+    # Every 999 call asks, and nearly always finds none: plain SQL, as the ORM would write it
+    # (the (device_number, received_at) index), costs a fifth of building the query.
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _WAITING_SQL,
+            [
+                AmlMessage.Status.UNMATCHED.value,
+                contact.caller_number,
+                ops.adapt_datetimefield_value(contact.offered_at - window),
+                ops.adapt_datetimefield_value(contact.offered_at + window),
+            ],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
     if ids:
         AmlMessage.objects.filter(pk__in=ids).update(
             contact=contact, status=AmlMessage.Status.MATCHED

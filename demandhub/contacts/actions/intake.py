@@ -10,6 +10,7 @@ from demandhub import audit
 from demandhub.accounts.models import User
 from demandhub.audit.models import Action
 from demandhub.core import realtime
+from demandhub.core.inserts import insert
 from demandhub.demand.training import exercise_id_for
 
 from .. import queueing, workflow
@@ -52,7 +53,7 @@ def receive_contact(
     )
     if channel in PREFIX:
         contact.reference = next_reference(PREFIX[channel], timezone.localdate(now))
-    contact.save()
+    insert(contact)
     workflow.start(contact, by=by)
     audit.record(
         Action.CONTACT_RECEIVED,

@@ -11,6 +11,7 @@ from demandhub import audit
 from demandhub.accounts.models import User
 from demandhub.audit.models import Action
 from demandhub.core import realtime
+from demandhub.core.inserts import insert
 
 from .. import telephony, workflow
 from ..models import Contact, TelephonyEvent
@@ -108,8 +109,13 @@ def _apply(
             external_id=event.call_id,
             network_address=event.address,
         )
-    stored = TelephonyEvent.objects.create(
-        status=TelephonyEvent.Status.APPLIED, dedupe_key=event.dedupe_key, contact=contact, **fields
+    stored = insert(
+        TelephonyEvent(
+            status=TelephonyEvent.Status.APPLIED,
+            dedupe_key=event.dedupe_key,
+            contact=contact,
+            **fields,
+        )
     )
     # A contact made just now (its row is this transaction's) has this event alone.
     history: Any = (

@@ -169,7 +169,7 @@ def published(monkeypatch):  # type: ignore[no-untyped-def]
 
     sent: list[tuple[str, dict]] = []
     monkeypatch.setattr(
-        realtime, "_publish", lambda group, message, what: sent.append((group, message))
+        realtime, "_publish_all", lambda sends: sent.extend((g, m) for g, m, _ in sends)
     )
     return sent
 
