@@ -82,8 +82,8 @@ def _plan_for(model: type[models.Model], connection: Any) -> _Plan | None:
             continue
         if getattr(field, "generated", False) or field.db_default is not NOT_PROVIDED:
             return None
-        if hasattr(field, "get_placeholder"):  # a column with SQL of its own around its value
-            return None
+        if hasattr(field, "get_placeholder") and not _plain_placeholder(field, connection):
+            return None  # a column with SQL of its own around its value (MySQL's binary)
         fields.append(field)
     quote = connection.ops.quote_name
     # Names from the model's metadata, quoted; every value is a parameter.
@@ -95,3 +95,10 @@ def _plan_for(model: type[models.Model], connection: Any) -> _Plan | None:
     if returning:
         sql += f" RETURNING {quote(meta.db_table)}.{quote(pk.column)}"
     return _Plan(sql=sql, fields=tuple(fields), returning=returning)
+
+
+def _plain_placeholder(field: models.Field, connection: Any) -> bool:
+    """A BinaryField's value is a plain parameter on every database but MySQL."""
+    return (
+        isinstance(field, models.BinaryField) and connection.ops.binary_placeholder_sql(b"") == "%s"
+    )

@@ -108,3 +108,18 @@ def test_save_does_the_work_for_an_expression_or_a_chosen_primary_key():
     chosen = insert(StatusChange(pk=9999, contact=contact, new_status="queued", changed_at=OFFERED))
     assert chosen.pk == 9999
     assert StatusChange.objects.filter(pk=9999).exists()
+
+
+def test_models_of_the_intake_path_take_the_one_statement_path(monkeypatch):
+    """None of them falls back to save() (which would cost its compiling again)."""
+    from demandhub.audit.models import Event
+    from demandhub.contacts.models import TelephonyEvent
+    from demandhub.core import inserts
+
+    for model in (Contact, StatusChange, TelephonyEvent, Event, IdempotencyKey):
+        assert inserts._plan_for(model, connection) is not None, model
+    from django.db.models.sql.compiler import SQLInsertCompiler
+
+    monkeypatch.setattr(SQLInsertCompiler, "as_sql", lambda *a, **k: pytest.fail("compiled"))
+    insert(IdempotencyKey(scope="s", key="k2", fingerprint="f", method="POST", path="/p"))
+    assert IdempotencyKey.objects.filter(key="k2").exists()
