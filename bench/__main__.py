@@ -24,22 +24,21 @@ from pathlib import Path
 # The whole suite's run: each benchmark's own options (a benchmark may run more than once),
 # chosen so the run fits in about half an hour on a 2-core machine while every ratio still has
 # at least 3 pairs behind it. intake runs as the embedded default (one process, SQLite, one
-# client), as one process on PostgreSQL, and as deployed (2 gunicorn workers, 4 clients).
+# client), as one process on PostgreSQL, and as deployed (2 gunicorn workers, 4 clients); the
+# embedded and deployed set-ups against both references (bare rows, and the call's own rows).
+INTAKE = ("--pairs", "6", "--seconds", "2", "--latency-seconds", "8")
+DEPLOYED = ("--http-workers", "2", "--clients", "4")
 SUITE: list[tuple[str, list[str]]] = [
     ("capacity_simulate", []),
     ("crimes_links", ["--queries", "100", "--pairs", "100"]),
     ("dispatch_recommend", ["--quick"]),
     ("durability_kill", ["--quick"]),
     ("incidents_duplicates", []),
-    ("intake", ["--engine", "sqlite", "--pairs", "6", "--seconds", "2", "--latency-seconds", "8"]),
-    ("intake", ["--pairs", "6", "--seconds", "2", "--latency-seconds", "8"]),
-    (
-        "intake",
-        [
-            *("--pairs", "6", "--seconds", "2", "--latency-seconds", "8"),
-            *("--http-workers", "2", "--clients", "4"),
-        ],
-    ),
+    ("intake", ["--engine", "sqlite", *INTAKE]),
+    ("intake", ["--engine", "sqlite", *INTAKE, "--reference", "schema"]),
+    ("intake", [*INTAKE]),
+    ("intake", [*INTAKE, *DEPLOYED]),
+    ("intake", [*INTAKE, *DEPLOYED, "--reference", "schema"]),
     ("live_updates", ["--pairs", "6"]),
     ("serving", ["--pairs", "6"]),
     ("surge", ["--quick"]),
