@@ -99,9 +99,9 @@ def main(argv: list[str]) -> None:
         token = issue_token(server, "contact_gateway")
         for round_ in range(args.rounds):
             for name, path in sides if round_ % 2 == 0 else sides[::-1]:
+                command = [sys.executable, "-m", "bench.intake_cpu", "--child", str(args.calls)]
                 done = subprocess.run(  # noqa: S603 (our own interpreter and module)
-                    [sys.executable, "-m", "bench.intake_cpu", "--child", str(args.calls)]
-                    + ["--token", token, "--code", path],
+                    [*command, "--token", token, "--code", path],
                     env=server.env,
                     cwd=ROOT,
                     capture_output=True,
