@@ -39,6 +39,7 @@ SUITE: list[tuple[str, list[str]]] = [
     ("intake", [*INTAKE]),
     ("intake", [*INTAKE, *DEPLOYED]),
     ("intake", [*INTAKE, *DEPLOYED, "--reference", "schema"]),
+    ("intake_cpu", ["--calls", "500", "--rounds", "3"]),
     ("live_updates", ["--pairs", "6"]),
     ("serving", ["--pairs", "6"]),
     ("surge", ["--quick"]),
