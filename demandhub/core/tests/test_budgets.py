@@ -176,6 +176,12 @@ def test_a_999_call_with_an_idempotency_key_adds_one_insert_carrying_the_answer(
 
     assert retry.headers["Idempotent-Replayed"] == "true"
     assert retry.content == response.content
+    # The token (1); the `offered` event's contact INSERT fails on the call id, rolled back to
+    # its savepoint (4); the event again as a look-up: the contact locked, its applied event
+    # found, this one kept as a duplicate (5); the key's INSERT fails, everything rolls back,
+    # and the stored answer is read (3).
+    assert len(budget.statements) == 1 + 4 + 5 + 3, budget.statements
+    assert budget.statements[-1].startswith('SELECT "core_idempotencykey"')
     assert budget.commits == 0
     assert budget.published == {}
 
