@@ -128,6 +128,19 @@ TEMPLATES = [
 ]
 
 
+def prepare_threshold() -> int | None:
+    """DEMANDHUB_PG_PREPARE_THRESHOLD: runs of a statement before PostgreSQL prepares it
+    (default 5), or off (None: never prepare)."""
+    value = os.getenv("DEMANDHUB_PG_PREPARE_THRESHOLD", "5").strip()
+    if value.lower() == "off":
+        return None
+    if not value.isdigit():
+        raise ImproperlyConfigured(
+            f"DEMANDHUB_PG_PREPARE_THRESHOLD={value!r}: use a whole number of runs, or off"
+        )
+    return int(value)
+
+
 def database_settings() -> dict[str, object]:
     url = os.getenv("DATABASE_URL")
     if not url:
@@ -161,11 +174,10 @@ def database_settings() -> dict[str, object]:
         # and 0.3 ms less of ours (docs/benchmarks.md, Intake). Behind a pooler that cannot
         # keep prepared statements (PgBouncer in transaction mode before 1.21), set
         # DEMANDHUB_PG_PREPARE_THRESHOLD=off.
-        prepare = os.getenv("DEMANDHUB_PG_PREPARE_THRESHOLD", "5").strip().lower()
         db["OPTIONS"] = {
             **db.get("OPTIONS", {}),  # type: ignore[dict-item]
             "server_side_binding": True,
-            "prepare_threshold": None if prepare in ("off", "") else int(prepare),
+            "prepare_threshold": prepare_threshold(),
         }
     db["TEST"] = {"NAME": os.getenv("DEMANDHUB_TEST_DATABASE_NAME") or None}
     return db

@@ -52,6 +52,33 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
     )
 
 
+def test_postgresql_binds_server_side_and_prepares_after_five_runs_unless_turned_off(tmp_path):
+    options = "s.DATABASES['default']['OPTIONS']"
+    env = {"DEMANDHUB_DATA_DIR": str(tmp_path), "DATABASE_URL": "postgres://u@db.example/hub"}
+
+    assert _settings_in_subprocess(env, options) == repr(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
+    off = {**env, "DEMANDHUB_PG_PREPARE_THRESHOLD": "off"}
+    assert _settings_in_subprocess(off, options) == repr(
+        {"server_side_binding": True, "prepare_threshold": None}
+    )
+
+
+def test_a_bad_prepare_threshold_is_refused_at_start(tmp_path):
+    env = {
+        "DEMANDHUB_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "postgres://u@db.example/hub",
+        "DEMANDHUB_PG_PREPARE_THRESHOLD": "five",
+    }
+    with pytest.raises(subprocess.CalledProcessError) as e:
+        _settings_in_subprocess(env, "s.DATABASES")
+
+    assert "DEMANDHUB_PG_PREPARE_THRESHOLD='five': use a whole number of runs, or off" in (
+        e.value.stderr
+    )
+
+
 def test_a_misspelt_boolean_is_refused_at_start(tmp_path):
     with pytest.raises(subprocess.CalledProcessError) as e:
         _settings_in_subprocess({"DEMANDHUB_DATA_DIR": str(tmp_path), "DEBUG": "yes"}, "s.DEBUG")
